@@ -1,0 +1,99 @@
+/*
+ * util.h: the small pieces every room of upwiz uses.
+ *
+ * Two tiers of errors (STYLE.md): running out of memory or breaking an invariant
+ * goes through fatal(), which calls the hook a front end registered (the TUI points
+ * it at endwin()) and aborts; everything recoverable returns -1 (or NULL) and hands
+ * back a message in `char **cause` that the CALLER FREES. Nothing in core/ prints
+ * or calls exit().
+ */
+#ifndef UPWIZ_UTIL_H
+#define UPWIZ_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* Called once, before abort(), by fatal(). Restores the terminal. */
+void fatal_set_hook(void (*hook)(void));
+noreturn void fatal(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);                /* xstrdup(NULL) == NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);   /* caller frees */
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Sets *cause (if cause is non-NULL) to a formatted message; frees an older one. */
+void set_cause(char **cause, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* A growable byte string, always NUL-terminated. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+#define STRBUF_INIT {NULL, 0, 0}
+void sb_add(struct strbuf *sb, const void *p, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void sb_reset(struct strbuf *sb);
+char *sb_detach(struct strbuf *sb);          /* caller frees; sb is empty after */
+void sb_free(struct strbuf *sb);
+const char *sb_str(const struct strbuf *sb); /* "" when empty; borrowed */
+
+/* A list of owned strings. */
+struct strvec {
+	char **v;
+	size_t n, cap;
+};
+#define STRVEC_INIT {NULL, 0, 0}
+void sv_push(struct strvec *sv, const char *s);      /* copies s */
+void sv_push_owned(struct strvec *sv, char *s);      /* takes s */
+void sv_free(struct strvec *sv);
+
+/* Files. read_file: caller frees, result NUL-terminated, *len without the NUL. */
+char *read_file(const char *path, size_t *len, char **cause);
+/* Writes to PATH.tmp.PID, fsyncs, renames over PATH, fsyncs the folder. */
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, char **cause);
+int mkdir_p(const char *path, mode_t mode, char **cause);
+int fsync_dir_of(const char *path);
+int copy_file(const char *from, const char *to, mode_t mode, char **cause); /* atomic at `to` */
+int rm_rf(const char *path);
+int path_exists(const char *path);
+int is_dir(const char *path);
+char *path_join(const char *a, const char *b);      /* caller frees */
+char *path_dirname(const char *p);                  /* caller frees */
+const char *path_basename(const char *p);           /* borrowed, points into p */
+
+/* SHA-256 through OpenSSL's libcrypto (EVP): hex is 64 chars + NUL. */
+void sha256_hex(const void *buf, size_t len, char hex[65]);
+int sha256_file(const char *path, char hex[65], char **cause);
+
+/* Time. */
+uint64_t mono_ms(void);             /* monotonic clock */
+double wall_time(void);             /* seconds since the epoch, with fractions */
+char *iso_time(double t);           /* "2026-11-23T01:02:03Z", caller frees */
+
+/* Strings. */
+int str_starts(const char *s, const char *prefix);
+int str_ends(const char *s, const char *suffix);
+char *str_trim(char *s);            /* in place; returns s advanced past leading space */
+int str_is_int(const char *s);
+
+/*
+ * Fault injection seam (SQLite's test_malloc.c idea, for files instead of malloc).
+ * UPWIZ_FAULT="site:N[:errno]" makes the Nth call of fault_hit("site") (1-based) and
+ * every later one return the errno (default ENOSPC). Off (one getenv) when unset.
+ */
+int fault_hit(const char *site);
+
+#endif
