@@ -1,0 +1,168 @@
+/*
+ * profile.h: an upgrade described as data.
+ *
+ * A profile is a YAML file (profiles/ID.yaml, format in docs/PROFILE-FORMAT.md): metadata,
+ * variables, database connections and a list of steps. Each step names the screen kind that
+ * shows it and holds the typed work for that kind: checks, a choice, a backup, SQL files, a
+ * copy, a .properties sync, commands, a checklist. The engine walks the steps; it knows no
+ * product. Strings here are unexpanded templates ("${LINKIS_HOME}/conf"): expansion happens
+ * when a step runs, against the variables known then (vars.h).
+ *
+ * Ownership: profile_load() returns a profile that owns everything below it; profile_free()
+ * releases it all. Every struct carries the line/column of its YAML node for later messages.
+ */
+#ifndef UPWIZ_PROFILE_H
+#define UPWIZ_PROFILE_H
+
+#include <stddef.h>
+
+#include "core/util.h"
+
+struct pos { int line, col; };
+
+enum var_type { VT_STRING, VT_PATH, VT_DIR, VT_HOST, VT_PORT, VT_INT, VT_ENUM, VT_SECRET, VT_URL, VT_LIST };
+
+struct pvar {
+	char *name, *prompt, *help, *def, *pattern;
+	enum var_type type;
+	int secret;                 /* type: secret, or secret: yes */
+	int optional;               /* may stay empty */
+	struct strvec choices;      /* VT_ENUM */
+	struct pos at;
+};
+
+struct pconn {
+	char *name, *host, *port, *socket, *user, *password, *database, *charset;
+	struct pos at;
+};
+
+/* One check on an env-check or verify screen. Exactly one of the probe kinds is set. */
+enum check_kind { CK_COMMAND, CK_SQL, CK_PORTS_FREE, CK_DISK_FREE, CK_FILE, CK_HTTP };
+enum check_level { LV_FAIL, LV_WARN };
+
+struct pjson_rule {            /* a JSON assertion: path like "a.b[*].c" */
+	char *path, *equals, *all;
+	struct strvec includes;
+};
+
+struct pcheck {
+	char *name, *fix, *when, *capture;   /* capture: variable that receives the match / value */
+	enum check_kind kind;
+	enum check_level level;
+	/* CK_COMMAND */
+	char *command;              /* a shell command line; ${VAR} values are shell-quoted */
+	char *match;                /* POSIX ERE on the output; group 1 (or the match) is the value */
+	char *version;              /* ">= 3.3", "== 3.1", "< 9": compared with the value */
+	int expect_exit;            /* -1: any */
+	/* CK_SQL */
+	char *connection, *query, *expect;   /* expect: the first column of the first row */
+	char *fail_msg;             /* shown when the expectation is not met (e.g. "already upgraded") */
+	/* CK_PORTS_FREE / CK_DISK_FREE / CK_FILE */
+	char *ports, *path;
+	long min_mb;
+	/* CK_HTTP */
+	char *method, *url, *body;
+	struct strvec headers;      /* "Name: value" */
+	int status;                 /* expected; 0: 2xx */
+	char *body_match;           /* ERE on the body */
+	struct pjson_rule *json;
+	size_t njson;
+	int timeout_s, interval_s;  /* retried until it passes or the timeout (0: once) */
+	struct pos at;
+};
+
+struct poption {
+	char *key, *label, *help, *confirm;  /* confirm: text to type (a danger option) */
+	int danger, exit;
+	struct strvec set;          /* "NAME=VALUE" */
+	struct pos at;
+};
+
+struct psqlfile {
+	char *path, *when;
+	struct pos at;
+};
+
+struct pfilekeys {              /* tokensync: in file `path`, key -> token prefix */
+	char *path;
+	struct strvec keys, prefixes;
+	struct pos at;
+};
+
+struct pcommand {
+	char *run, *title, *when, *milestone, *success_match, *fail_match, *confirm_text;
+	int timeout_s, expect_exit, pty, confirm, optional;
+	struct strvec answers;      /* pty: "PATTERN=>REPLY" declared answers */
+	struct pos at;
+};
+
+enum step_kind {
+	SK_PRECAUTIONS, SK_ENVCHECK, SK_CHOICE, SK_BACKUP, SK_SQLAPPLY, SK_COPY, SK_TOKENSYNC,
+	SK_COMMAND, SK_VERIFY, SK_CHECKLIST, SK__COUNT
+};
+
+struct pstep {
+	char *id, *title, *help, *when;
+	enum step_kind kind;
+	int destructive;            /* needs a verified backup (or a typed acknowledgement) first */
+	struct pos at;
+	/* precautions / checklist */
+	struct strvec items;
+	/* envcheck / verify */
+	struct pcheck *checks;
+	size_t nchecks;
+	/* choice */
+	char *question, *def;
+	struct poption *options;
+	size_t noptions;
+	/* backup */
+	char *db_conn, *backup_dir;
+	struct strvec folders;
+	/* sqlapply */
+	char *connection;
+	struct psqlfile *files;
+	size_t nfiles;
+	int *already_applied;
+	size_t nalready;
+	/* copy */
+	char *source, *url, *sha256, *jar_class, *jar_version;   /* jar_*: structural checks of a jar */
+	struct strvec dests;
+	char *move_aside;           /* glob of older files moved into the run's backup */
+	/* tokensync */
+	char *query, *capture_prefix, *capture_var;
+	struct pfilekeys *pfiles;
+	size_t npfiles;
+	/* command */
+	struct pcommand *commands;
+	size_t ncommands;
+};
+
+struct profile {
+	char *path, *dir;           /* the file, and its folder (${PROFILE_DIR}) */
+	char *id, *title, *product, *from, *to, *guide, *target, *summary;
+	struct pvar *vars;
+	size_t nvars;
+	struct pconn *conns;
+	size_t nconns;
+	struct pstep *steps;
+	size_t nsteps;
+	char *world;                /* sandbox world folder (relative to the profile's folder), or NULL */
+};
+
+/* Loads and validates. On any error returns NULL and *cause holds every problem found, one per
+ * line, as "FILE:LINE:COL: message". Caller frees with profile_free. */
+struct profile *profile_load(const char *path, char **cause);
+void profile_free(struct profile *p);
+
+const struct pvar *profile_var(const struct profile *p, const char *name);
+const struct pconn *profile_conn(const struct profile *p, const char *name);
+const char *step_kind_name(enum step_kind k);
+
+/* Resolves a PROFILE argument: an existing file path, or a bundled id looked up in the
+ * profiles folders (UPWIZ_PROFILES env, then <source dir>/profiles, then <exe dir>/../share/upwiz/profiles).
+ * Returns a new path (caller frees) or NULL with cause. */
+char *profile_resolve(const char *arg, char **cause);
+/* Lists bundled profile files (caller frees with sv_free). */
+void profile_list_bundled(struct strvec *out);
+
+#endif
