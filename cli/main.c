@@ -1,2 +1,352 @@
+/*
+ * main.c: the command line. Sub-commands are a table; each is a function returning the exit
+ * code (0 done, 1 failed/aborted, 2 usage or profile error, 3 refused).
+ *
+ * `run` and `sandbox` fork the engine into its own session (it survives the front end: an SSH
+ * link that drops takes the UI down, never the upgrade) and then run a front end against its
+ * socket: the full-screen UI on a terminal, the plain line front end otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("upwiz"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/plain.h"
+#include "core/client.h"
+#include "core/engine.h"
+#include "core/profile.h"
+#include "core/view.h"
+#ifdef UPWIZ_HAVE_TUI
+#include "tui/tui.h"
+#endif
+
+int cmd_simhttp(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+static const char usage_text[] =
+	"usage: upwiz COMMAND [ARGS]\n"
+	"\n"
+	"  list                                   bundled profiles with title and from -> to\n"
+	"  check PROFILE...                       validate; errors as FILE:LINE:COL: message\n"
+	"  plan PROFILE [--var NAME=VALUE]...     every step, statement, file and command it would run\n"
+	"  run PROFILE [--var NAME=VALUE]... [--answers FILE] [--plain]\n"
+	"  sandbox PROFILE [--answers FILE | --golden] [--plain] [--keep]\n"
+	"  attach [RUN-ID]                        attach a UI to a running engine (newest by default)\n"
+	"  watch [RUN-ID]                         attach read-only\n"
+	"  --help | --version\n"
+	"\n"
+	"PROFILE is a bundled id (e.g. linkis-1.3.2-to-1.4.0) or a path to a YAML file.\n"
+	"Secret variables never come from the command line: they are prompted (masked), read from\n"
+	"UPWIZ_VAR_<NAME> (removed before any child starts) or from the answers file.\n"
+	"--plain is the line front end (no curses), also used when there is no terminal or TERM=dumb.\n"
+	"State (journal, logs, sockets): $XDG_STATE_HOME/upwiz (default ~/.local/state/upwiz).\n"
+	"\n"
+	"Exit codes: 0 done; 1 a step failed or the operator aborted; 2 usage or profile error;\n"
+	"3 refused (another run holds the target, or a precondition).\n";
+
+static int usage_err(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "upwiz: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see upwiz --help)\n");
+	return EXIT_USAGE;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct strvec files = STRVEC_INIT;
+	profile_list_bundled(&files);
+	for (size_t i = 0; i < files.n; i++) {
+		char *cause = NULL;
+		struct profile *p = profile_load(files.v[i], &cause);
+		if (!p) {
+			printf("%-32s (invalid: run upwiz check %s)\n", path_basename(files.v[i]), files.v[i]);
+			free(cause);
+			continue;
+		}
+		printf("%-32s %-40s %s -> %s\n", p->id, p->title, p->from, p->to);
+		profile_free(p);
+	}
+	if (!files.n)
+		printf("no bundled profiles found\n");
+	sv_free(&files);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_err("check needs at least one PROFILE%s", "");
+	int bad = 0;
+	for (int i = 1; i < argc; i++) {
+		char *cause = NULL;
+		char *path = profile_resolve(argv[i], &cause);
+		struct profile *p = path ? profile_load(path, &cause) : NULL;
+		if (!p) {
+			fprintf(stderr, "%s\n", cause);
+			bad = 1;
+		} else
+			printf("%s: ok (%s, %zu steps)\n", path, p->id, p->nsteps);
+		profile_free(p);
+		free(path);
+		free(cause);
+	}
+	return bad ? EXIT_USAGE : 0;
+}
+
+struct runargs {
+	const char *profile, *answers, *run_id;
+	struct strvec vars;
+	int plain, golden, keep, sandbox, readonly;
+};
+
+static int parse_runargs(int argc, char **argv, struct runargs *a, int need_profile)
+{
+	static const struct option longopts[] = {
+		{"var", required_argument, NULL, 'v'}, {"answers", required_argument, NULL, 'a'},
+		{"plain", no_argument, NULL, 'p'},     {"golden", no_argument, NULL, 'g'},
+		{"keep", no_argument, NULL, 'k'},      {NULL, 0, NULL, 0}};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			if (!strchr(optarg, '='))
+				return usage_err("--var wants NAME=VALUE, not %s", optarg);
+			sv_push(&a->vars, optarg);
+			break;
+		case 'a': a->answers = optarg; break;
+		case 'p': a->plain = 1; break;
+		case 'g': a->golden = 1; break;
+		case 'k': a->keep = 1; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (need_profile) {
+		if (optind >= argc)
+			return usage_err("%s needs a PROFILE", argv[0]);
+		a->profile = argv[optind++];
+	} else if (optind < argc)
+		a->run_id = argv[optind++];
+	if (optind < argc)
+		return usage_err("unexpected argument %s", argv[optind]);
+	return 0;
+}
+
+static int front_end(const char *sock, int plain, int readonly, int unattended, const char *log_path)
+{
+	char *cause = NULL;
+	struct client *c = NULL;
+	for (int i = 0; i < 200 && !c; i++) {
+		c = client_connect(sock, i == 199 ? &cause : NULL);
+		if (!c)
+			usleep(25000);
+	}
+	if (!c) {
+		fprintf(stderr, "upwiz: cannot reach the engine at %s: %s\n", sock, cause ? cause : "?");
+		free(cause);
+		return EXIT_FAILED;
+	}
+	struct view v;
+	view_init(&v, 20000);
+	const char *term = getenv("TERM");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term || strcmp(term, "dumb") == 0)
+		plain = 1;
+	int code;
+#ifdef UPWIZ_HAVE_TUI
+	if (!plain) {
+		struct tui_opts to = {.readonly = readonly, .log_path = log_path};
+		code = tui_run(c, &v, &to);
+	} else
+#endif
+	{
+		(void)log_path;
+		struct plain_opts po = {.readonly = readonly, .unattended = unattended, .out = stdout, .in = stdin};
+		code = plain_run(c, &v, &po);
+	}
+	client_free(c);
+	view_free(&v);
+	return code;
+}
+
+static char *self_exe(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return xstrdup("upwiz");
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static int start_run(struct runargs *a)
+{
+	char *cause = NULL;
+	char *path = profile_resolve(a->profile, &cause);
+	struct profile *p = path ? profile_load(path, &cause) : NULL;
+	if (!p) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		free(path);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < a->vars.n; i++) {
+		char *name = xstrndup(a->vars.v[i], strcspn(a->vars.v[i], "="));
+		const struct pvar *v = profile_var(p, name);
+		if (!v) {
+			fprintf(stderr, "upwiz: --var %s: the profile has no variable of that name\n", name);
+			free(name);
+			profile_free(p);
+			free(path);
+			return EXIT_USAGE;
+		}
+		if (v->secret) {
+			fprintf(stderr, "upwiz: %s is a secret: it never comes from the command line (argv is visible to every user).\n"
+					"Use the prompt, UPWIZ_VAR_%s in the environment, or the answers file.\n", name, name);
+			free(name);
+			profile_free(p);
+			free(path);
+			return EXIT_USAGE;
+		}
+		free(name);
+	}
+	if (a->sandbox && !p->world) {
+		fprintf(stderr, "upwiz: profile %s has no sandbox world\n", p->id);
+		profile_free(p);
+		free(path);
+		return EXIT_USAGE;
+	}
+	profile_free(p);
+	if (a->answers && access(a->answers, R_OK) != 0) {
+		fprintf(stderr, "upwiz: %s: %s\n", a->answers, strerror(errno));
+		free(path);
+		return EXIT_USAGE;
+	}
+	char *state = state_dir();
+	char *run_dir = NULL;
+	char *run_id = run_new(state, &run_dir, &cause);
+	if (!run_id) {
+		fprintf(stderr, "upwiz: %s\n", cause);
+		free(cause), free(state), free(path);
+		return EXIT_FAILED;
+	}
+	char *exe = self_exe();
+	char *abs_answers = a->answers ? realpath(a->answers, NULL) : NULL;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return EXIT_FAILED;
+	}
+	if (pid == 0) {
+		/* The engine: its own session, no terminal, output to a file in the run folder. */
+		setsid();
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		dup2(fd, 0);
+		char *out = xasprintf("%s/engine.out", run_dir);
+		int ofd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (ofd >= 0) {
+			dup2(ofd, 1);
+			dup2(ofd, 2);
+		}
+		struct engine_opts o = {.profile_path = path, .set_vars = a->vars, .answers_file = abs_answers,
+					.sandbox = a->sandbox, .golden = a->golden, .keep = a->keep, .upwiz_exe = exe,
+					.run_id = run_id, .run_dir = run_dir, .state_dir = state, .wait_client = 1};
+		_exit(engine_run(&o));
+	}
+	/* The front end must not carry the secrets of UPWIZ_VAR_* either: the engine has them now. */
+	extern char **environ;
+	for (char **e = environ; *e;) {
+		if (str_starts(*e, "UPWIZ_VAR_")) {
+			char *name = xstrndup(*e, strcspn(*e, "="));
+			unsetenv(name);
+			free(name);
+			e = environ;
+		} else
+			e++;
+	}
+	char *sock = xasprintf("%s/engine.sock", run_dir);
+	char *log = xasprintf("%s/run.log", run_dir);
+	int code = front_end(sock, a->plain, 0, a->answers != NULL || a->golden, log);
+	/* Reap the engine when it is done (it ends once the last front end left). */
+	int st;
+	if (waitpid(pid, &st, WNOHANG) == 0 && code != 0 && !path_exists(sock))
+		waitpid(pid, &st, 0);
+	free(sock), free(log), free(exe), free(abs_answers), free(run_id), free(run_dir), free(state), free(path);
+	return code;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct runargs a = {0};
+	int rc = parse_runargs(argc, argv, &a, 1);
+	if (rc == 0)
+		rc = start_run(&a);
+	sv_free(&a.vars);
+	return rc;
+}
+
+static int cmd_sandbox(int argc, char **argv)
+{
+	struct runargs a = {.sandbox = 1};
+	int rc = parse_runargs(argc, argv, &a, 1);
+	if (rc == 0)
+		rc = start_run(&a);
+	sv_free(&a.vars);
+	return rc;
+}
+
+static int attach_common(int argc, char **argv, int readonly)
+{
+	struct runargs a = {0};
+	int rc = parse_runargs(argc, argv, &a, 0);
+	if (rc)
+		return rc;
+	char *state = state_dir();
+	char *sock = run_find_live(state, a.run_id);
+	free(state);
+	if (!sock) {
+		fprintf(stderr, "upwiz: no running engine%s%s\n", a.run_id ? " for run " : "", a.run_id ? a.run_id : "");
+		return EXIT_FAILED;
+	}
+	char *dir = path_dirname(sock);
+	char *log = xasprintf("%s/run.log", dir);
+	rc = front_end(sock, a.plain, readonly, 0, log);
+	free(dir), free(log), free(sock);
+	sv_free(&a.vars);
+	return rc;
+}
+
+static int cmd_attach(int argc, char **argv) { return attach_common(argc, argv, 0); }
+static int cmd_watch(int argc, char **argv) { return attach_common(argc, argv, 1); }
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} commands[] = {
+	{"list", cmd_list},     {"check", cmd_check},   {"plan", cmd_plan},   {"run", cmd_run},
+	{"sandbox", cmd_sandbox}, {"attach", cmd_attach}, {"watch", cmd_watch}, {"sim-http", cmd_simhttp},
+};
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	if (argc < 2)
+		return fputs(usage_text, stderr), EXIT_USAGE;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return fputs(usage_text, stdout), 0;
+	if (!strcmp(argv[1], "--version"))
+		return printf("upwiz %s\n", UPWIZ_VERSION), 0;
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	return usage_err("unknown command %s", argv[1]);
+}

@@ -1,0 +1,184 @@
+/*
+ * plan.c: `upwiz plan PROFILE` prints every step, statement, file and command a run would
+ * touch, with the variables it knows (defaults and --var); unknown ones stay as ${NAME} and
+ * secrets print as ********. Nothing is executed and nothing is connected to.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/profile.h"
+#include "core/sqlsplit.h"
+#include "core/vars.h"
+
+static char *show(const struct vars *v, const char *t)
+{
+	if (!t)
+		return xstrdup("");
+	/* Expand what is known; keep ${NAME} for the rest so the plan still reads. */
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *p = t; *p;) {
+		if (p[0] == '$' && p[1] == '{') {
+			const char *e = strchr(p, '}');
+			if (e) {
+				char *name = xstrndup(p + 2, (size_t)(e - p - 2));
+				const char *val = vars_get(v, name);
+				if (vars_is_secret(v, name))
+					sb_adds(&sb, "********");
+				else if (val && *val)
+					sb_adds(&sb, val);
+				else
+					sb_add(&sb, p, (size_t)(e - p + 1));
+				free(name);
+				p = e + 1;
+				continue;
+			}
+		}
+		sb_addc(&sb, *p++);
+	}
+	return sb_detach(&sb);
+}
+
+static void print_sql(const struct vars *v, const char *tmpl)
+{
+	char *path = show(v, tmpl);
+	size_t len;
+	char *buf = strstr(path, "${") ? NULL : read_file(path, &len, NULL);
+	if (!buf) {
+		printf("      %s (not readable now: its statements are listed when it is)\n", path);
+		free(path);
+		return;
+	}
+	struct sql_script sc = {0};
+	char *cause = NULL;
+	if (sqlsplit_parse(buf, len, &sc, &cause) < 0) {
+		printf("      %s: %s\n", path, cause);
+		free(cause);
+	} else {
+		printf("      %s: %zu statements\n", path, sc.n);
+		for (size_t i = 0; i < sc.n; i++) {
+			char line[100];
+			size_t k = 0;
+			for (const char *p = sc.v[i].text; *p && k < sizeof line - 1; p++)
+				line[k++] = (*p == '\n' || *p == '\t') ? ' ' : *p;
+			line[k] = '\0';
+			printf("        %4zu  line %-5d %s%s\n", i + 1, sc.v[i].line, line, strlen(sc.v[i].text) >= sizeof line - 1 ? " …" : "");
+		}
+	}
+	sql_script_free(&sc);
+	free(buf);
+	free(path);
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"var", required_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
+	struct strvec sets = STRVEC_INIT;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'v' || !strchr(optarg, '=')) {
+			sv_free(&sets);
+			fprintf(stderr, "usage: upwiz plan PROFILE [--var NAME=VALUE]...\n");
+			return 2;
+		}
+		sv_push(&sets, optarg);
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: upwiz plan PROFILE [--var NAME=VALUE]...\n");
+		sv_free(&sets);
+		return 2;
+	}
+	char *cause = NULL;
+	char *path = profile_resolve(argv[optind], &cause);
+	struct profile *p = path ? profile_load(path, &cause) : NULL;
+	if (!p) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause), free(path);
+		sv_free(&sets);
+		return 2;
+	}
+	struct vars *v = vars_new(NULL);
+	vars_set(v, "PROFILE_DIR", p->dir, 0);
+	for (size_t i = 0; i < p->nvars; i++) {
+		if (p->vars[i].secret) {
+			vars_set(v, p->vars[i].name, "", 1);
+			continue;
+		}
+		if (p->vars[i].def)
+			vars_set(v, p->vars[i].name, p->vars[i].def, 0);
+	}
+	for (size_t i = 0; i < sets.n; i++) {
+		char *name = xstrndup(sets.v[i], strcspn(sets.v[i], "="));
+		const struct pvar *pv = profile_var(p, name);
+		if (pv && pv->secret)
+			fprintf(stderr, "upwiz: %s is a secret: ignored on the command line\n", name);
+		else
+			vars_set(v, name, strchr(sets.v[i], '=') + 1, 0);
+		free(name);
+	}
+	printf("%s  (%s -> %s)\n", p->title, p->from, p->to);
+	char *t = show(v, p->target);
+	printf("target: %s\n\n", t);
+	free(t);
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct pstep *s = &p->steps[i];
+		printf("%2zu. %s  [%s]%s%s%s\n", i + 1, s->id, step_kind_name(s->kind), s->destructive ? "  DESTRUCTIVE (needs a verified backup)" : "",
+		       s->when ? "  when " : "", s->when ? s->when : "");
+		printf("    %s\n", s->title);
+		for (size_t k = 0; k < s->items.n; k++)
+			printf("    - %s\n", s->items.v[k]);
+		for (size_t k = 0; k < s->nchecks; k++) {
+			const struct pcheck *ck = &s->checks[k];
+			const char *what = ck->command ? ck->command : ck->query ? ck->query : ck->ports ? ck->ports : ck->url ? ck->url : ck->path;
+			char *w = show(v, what);
+			printf("    check: %s: %s%s\n", ck->name, ck->ports ? "ports free: " : ck->url ? "GET/POST " : "", w);
+			free(w);
+		}
+		for (size_t k = 0; k < s->noptions; k++)
+			printf("    option %s: %s%s\n", s->options[k].key, s->options[k].label, s->options[k].danger ? "  [DANGER: typed confirmation]" : "");
+		if (s->kind == SK_BACKUP) {
+			if (s->db_conn)
+				printf("    dump database (connection %s) with mariadb-dump --single-transaction\n", s->db_conn);
+			for (size_t k = 0; k < s->folders.n; k++) {
+				char *f = show(v, s->folders.v[k]);
+				printf("    tar.gz of %s\n", f);
+				free(f);
+			}
+		}
+		for (size_t k = 0; k < s->nfiles; k++) {
+			if (s->files[k].when)
+				printf("    when %s:\n", s->files[k].when);
+			print_sql(v, s->files[k].path);
+		}
+		if (s->kind == SK_COPY) {
+			char *src = show(v, s->source), *url = show(v, s->url);
+			printf("    source: %s%s%s\n", src, *url ? " or download " : "", url);
+			for (size_t k = 0; k < s->dests.n; k++) {
+				char *d = show(v, s->dests.v[k]);
+				printf("    copy into %s%s%s\n", d, s->move_aside ? " (moving aside " : "", s->move_aside ? s->move_aside : "");
+				if (s->move_aside)
+					printf(")\n");
+				free(d);
+			}
+			free(src), free(url);
+		}
+		for (size_t k = 0; k < s->npfiles; k++) {
+			char *f = show(v, s->pfiles[k].path);
+			printf("    edit %s: %zu keys from the database tokens\n", f, s->pfiles[k].keys.n);
+			free(f);
+		}
+		for (size_t k = 0; k < s->ncommands; k++) {
+			char *r = show(v, s->commands[k].run);
+			printf("    $ %s%s\n", r, s->commands[k].confirm ? "   (asks first)" : "");
+			free(r);
+		}
+		printf("\n");
+	}
+	vars_free(v);
+	profile_free(p);
+	free(path);
+	sv_free(&sets);
+	return 0;
+}

@@ -1,0 +1,159 @@
+/*
+ * command.c: the command step. Each command streams its output into the log pane; milestones
+ * (a regex on the output) become items as they are reported, so "each service's start is shown
+ * as it happens". Success is the exit code AND the absence of fail_match: vendor scripts print
+ * failures and still exit 0.
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/answers.h"
+#include "core/guard.h"
+#include "core/proc.h"
+#include "core/run.h"
+
+struct cmd_ud {
+	struct run *r;
+	regex_t ms, fail;
+	int has_ms, has_fail, failed_line, nms;
+};
+
+static void on_line(void *ud, const char *line, size_t len)
+{
+	struct cmd_ud *u = ud;
+	ev_output(u->r, line, len);
+	char *l = xstrndup(line, len);
+	regmatch_t m[2];
+	if (u->has_ms && regexec(&u->ms, l, 2, m, 0) == 0) {
+		char *what = m[1].rm_so >= 0 ? xstrndup(l + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so)) : xstrdup(l);
+		char key[32];
+		snprintf(key, sizeof key, "ms%d", ++u->nms);
+		ev_item(u->r, key, what, "pass", l, "");
+		free(what);
+	}
+	if (u->has_fail && regexec(&u->fail, l, 0, NULL, 0) == 0)
+		u->failed_line = 1;
+	free(l);
+}
+
+/* In sandbox mode a command line may not name an absolute path outside the sandbox. The shell
+ * is opaque to us, so this is a conservative lexical check of every word that starts with '/'. */
+static int guard_cmdline(struct run *r, const char *cmd)
+{
+	if (!guard_enabled())
+		return 0;
+	const char *p = cmd;
+	while (*p) {
+		while (*p == ' ' || *p == '\'' || *p == '"' || *p == '=')
+			p++;
+		const char *st = p;
+		while (*p && *p != ' ' && *p != '\'' && *p != '"')
+			p++;
+		if (*st == '/' && p > st) {
+			char *w = xstrndup(st, (size_t)(p - st));
+			int bad = !str_starts(w, "/bin/") && !str_starts(w, "/usr/bin/") && !str_starts(w, "/dev/null") &&
+				  run_guard_path(r, w) < 0;
+			free(w);
+			if (bad)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_one(struct run *r, const struct pstep *s, const struct pcommand *c, int idx)
+{
+	char *cmd = run_expand(r, c->run, EXPAND_SHELL);
+	if (!cmd)
+		return STEP_FAILED;
+	char *shown = run_expand(r, c->run, EXPAND_DISPLAY);
+	char key[32];
+	snprintf(key, sizeof key, "cmd%d", idx);
+	const char *title = c->title ? c->title : shown;
+	if (c->confirm) {
+		char *qid = xasprintf("%s.%d", s->id, idx);
+		if (c->optional && r->answers && !answers_get(r->answers, qid)) {
+			ev_item(r, key, title, "info", "optional, not run (no answer in the answers file)", "");
+			free(qid), free(cmd), free(shown);
+			return STEP_OK;
+		}
+		static const struct ask_option yn[] = {{"yes", "Run it", 0}, {"no", "Do not run it", 0}};
+		struct ask q = {.qid = qid, .kind = "choice", .prompt = title, .detail = shown, .options = yn, .noptions = 2, .def = "no"};
+		char *a = run_ask(r, &q);
+		free(qid);
+		if (!a) {
+			free(cmd), free(shown);
+			return STEP_ABORT;
+		}
+		int yes = strcmp(a, "yes") == 0;
+		free(a);
+		if (!yes) {
+			ev_item(r, key, title, "info", "not run (the operator's choice)", "");
+			free(cmd), free(shown);
+			return STEP_OK;
+		}
+	}
+	if (guard_cmdline(r, cmd) < 0) {
+		ev_item(r, key, title, "fail", "refused in sandbox mode: the command names a path outside the sandbox", "");
+		free(cmd), free(shown);
+		return STEP_FAILED;
+	}
+	ev_item(r, key, title, "run", shown, "");
+	struct cmd_ud u = {.r = r};
+	u.has_ms = c->milestone && regcomp(&u.ms, c->milestone, REG_EXTENDED) == 0;
+	u.has_fail = c->fail_match && regcomp(&u.fail, c->fail_match, REG_EXTENDED) == 0;
+	ev_log(r, "cmd", "%s", shown);
+	const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	struct proc_opts o = {.argv = argv, .cwd = r->sandbox ? guard_root() : NULL, .stdin_fd = -1, .use_pty = c->pty};
+	int exit_code = -1;
+	char *cause = NULL;
+	uint64_t t0 = mono_ms();
+	int rc = proc_run(&o, c->timeout_s > 0 ? c->timeout_s * 1000 : -1, on_line, &u, &exit_code, &cause);
+	double secs = (double)(mono_ms() - t0) / 1000.0;
+	int ok = rc == 0 && exit_code == c->expect_exit && !u.failed_line;
+	run_journal(r, "command", "\"index\":%d,\"exit\":%d,\"ok\":%s", idx, exit_code, ok ? "true" : "false");
+	char *detail = rc < 0 ? xasprintf("%s", cause ? cause : "could not run")
+			      : xasprintf("exit %d in %.1f s%s", exit_code, secs, u.failed_line ? ", failure reported in the output" : "");
+	ev_item(r, key, title, ok ? "pass" : "fail", detail, ok ? "" : "Read the log above (F3 opens the whole log).");
+	if (ok)
+		sv_push_owned(&r->done_notes, xasprintf("ran: %s (%s)", shown, detail));
+	free(detail), free(cause), free(cmd), free(shown);
+	if (u.has_ms)
+		regfree(&u.ms);
+	if (u.has_fail)
+		regfree(&u.fail);
+	return ok ? STEP_OK : STEP_FAILED;
+}
+
+int act_command(struct run *r, const struct pstep *s)
+{
+	struct strbuf plan = STRBUF_INIT;
+	for (size_t i = 0; i < s->ncommands; i++) {
+		char *shown = run_expand(r, s->commands[i].run, EXPAND_DISPLAY);
+		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, s->commands[i].title ? s->commands[i].title : "",
+			s->commands[i].confirm ? " (asks first)" : "", shown ? shown : "?");
+		free(shown);
+	}
+	ev_body(r, sb_str(&plan));
+	sb_free(&plan);
+	struct ask q = {.qid = s->id, .kind = "next", .prompt = "Run these commands now?", .def = "yes"};
+	char *a = run_ask(r, &q);
+	if (!a)
+		return STEP_ABORT;
+	free(a);
+	for (size_t i = 0; i < s->ncommands; i++) {
+		const struct pcommand *c = &s->commands[i];
+		if (c->when) {
+			int w = cond_eval(r->vars, c->when, NULL, NULL);
+			if (w <= 0)
+				continue;
+		}
+		int rc = run_one(r, s, c, (int)i + 1);
+		if (rc != STEP_OK)
+			return rc;
+	}
+	return STEP_OK;
+}

@@ -1,0 +1,596 @@
+/*
+ * engine.c: the step loop and everything around it (see engine.h).
+ *
+ * Order of a run: socket up first (so a front end sees the sandbox being built and the
+ * variable prompts), then the sandbox world if any, variables, the host lock, an offer to
+ * resume an interrupted run on the same target, the steps, the summary, and a linger until
+ * the last front end has read the end.
+ */
+#include "core/engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "core/answers.h"
+#include "core/guard.h"
+#include "core/hub.h"
+#include "core/journal.h"
+#include "core/run.h"
+#if __has_include("core/world.h")
+#include "core/world.h"
+#define HAVE_WORLD 1
+#endif
+
+char *state_dir(void)
+{
+	const char *x = getenv("XDG_STATE_HOME");
+	char *d;
+	if (x && *x)
+		d = xasprintf("%s/upwiz", x);
+	else {
+		const char *home = getenv("HOME");
+		d = xasprintf("%s/.local/state/upwiz", home && *home ? home : "/tmp");
+	}
+	mkdir_p(d, 0700, NULL);
+	return d;
+}
+
+char *run_new(const char *state, char **run_dir, char **cause)
+{
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y%m%d-%H%M%S", &tm);
+	unsigned rnd = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!read(fd, &rnd, sizeof rnd);
+		close(fd);
+	}
+	char *id = xasprintf("%s-%04x", ts, rnd & 0xffff);
+	*run_dir = xasprintf("%s/runs/%s", state, id);
+	if (mkdir_p(*run_dir, 0700, cause) < 0) {
+		free(id);
+		free(*run_dir);
+		*run_dir = NULL;
+		return NULL;
+	}
+	return id;
+}
+
+char *run_find_live(const char *state, const char *run_id)
+{
+	char *runs = xasprintf("%s/runs", state);
+	if (run_id) {
+		char *sock = xasprintf("%s/%s/engine.sock", runs, run_id);
+		free(runs);
+		if (path_exists(sock))
+			return sock;
+		free(sock);
+		return NULL;
+	}
+	DIR *d = opendir(runs);
+	char *best = NULL;
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char *sock = xasprintf("%s/%s/engine.sock", runs, de->d_name);
+			if (path_exists(sock) && (!best || strcmp(sock, best) > 0)) {
+				free(best);
+				best = sock;
+			} else
+				free(sock);
+		}
+		closedir(d);
+	}
+	free(runs);
+	return best;
+}
+
+/* ---- variables */
+
+static int resolve_vars(struct run *r, const struct engine_opts *o)
+{
+	struct profile *p = r->prof;
+	for (size_t i = 0; i < p->nvars; i++) {
+		const struct pvar *v = &p->vars[i];
+		if (vars_get(r->vars, v->name))   /* the sandbox world set it */
+			continue;
+		const char *val = answers_var(r->answers, v->name);
+		char *envname = xasprintf("UPWIZ_VAR_%s", v->name);
+		const char *env = getenv(envname);
+		char *envval = env ? xstrdup(env) : NULL;
+		unsetenv(envname);    /* before any child starts: secrets stay out of children's environments */
+		free(envname);
+		for (size_t k = 0; !val && k < o->set_vars.n; k++) {
+			size_t n = strcspn(o->set_vars.v[k], "=");
+			if (strlen(v->name) == n && strncmp(o->set_vars.v[k], v->name, n) == 0)
+				val = o->set_vars.v[k] + n + 1;
+		}
+		if (!val && envval)
+			val = envval;
+		if (!val && v->def && (*v->def || v->optional))
+			val = v->def;
+		if (!val && v->optional)
+			val = "";
+		char *asked = NULL;
+		if (!val) {
+			char *qid = xasprintf("var.%s", v->name);
+			struct ask q = {.qid = qid, .kind = v->secret ? "secret" : "text", .prompt = v->prompt, .detail = v->help};
+			asked = run_ask(r, &q);
+			free(qid);
+			if (!asked) {
+				free(envval);
+				return -1;
+			}
+			val = asked;
+		}
+		if (vars_set(r->vars, v->name, val, v->secret) < 0)
+			ev_log(r, "warn", "the secret %s is shorter than 4 characters: it cannot be masked reliably in logs", v->name);
+		if (asked) {
+			memset(asked, 0, strlen(asked));
+			free(asked);
+		}
+		if (envval) {
+			memset(envval, 0, strlen(envval));
+			free(envval);
+		}
+	}
+	return 0;
+}
+
+/* ---- host lock: flock on STATE/locks/<sha256 of target>.lock, naming the holder */
+
+static int take_lock(struct run *r, const char *target, int *fd_out, char **holder)
+{
+	char sha[65];
+	sha256_hex(target, strlen(target), sha);
+	char *dir = xasprintf("%s/locks", r->state_dir);
+	mkdir_p(dir, 0700, NULL);
+	char *path = xasprintf("%s/%.16s.lock", dir, sha);
+	free(dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char buf[512] = {0};
+		(void)!pread(fd, buf, sizeof buf - 1, 0);
+		*holder = xstrdup(buf[0] ? buf : "another upwiz");
+		close(fd);
+		return -1;
+	}
+	char host[256] = "?";
+	gethostname(host, sizeof host);
+	const char *user = getenv("USER");
+	char *when = iso_time(wall_time());
+	char *info = xasprintf("pid %ld on %s, user %s, run %s, since %s", (long)getpid(), host, user ? user : "?", r->run_id, when);
+	free(when);
+	(void)!ftruncate(fd, 0);
+	(void)!pwrite(fd, info, strlen(info), 0);
+	free(info);
+	*fd_out = fd;
+	return 0;
+}
+
+/* ---- resume: an earlier run of this profile on this target that did not finish */
+
+static char *find_unfinished(struct run *r, const char *target_sha)
+{
+	char *runs = xasprintf("%s/runs", r->state_dir);
+	DIR *d = opendir(runs);
+	char *best = NULL;
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' || strcmp(de->d_name, r->run_id) == 0)
+				continue;
+			char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
+			json_t *o = json_load_file(meta, 0, NULL);
+			free(meta);
+			if (!o)
+				continue;
+			const char *t = json_string_value(json_object_get(o, "target_sha"));
+			const char *outcome = json_string_value(json_object_get(o, "outcome"));
+			const char *prof = json_string_value(json_object_get(o, "profile"));
+			if (t && strcmp(t, target_sha) == 0 && prof && strcmp(prof, r->prof->id) == 0 &&
+			    (!outcome || strcmp(outcome, "success") != 0) && (!best || strcmp(de->d_name, best) > 0)) {
+				free(best);
+				best = xstrdup(de->d_name);
+			}
+			json_decref(o);
+		}
+		closedir(d);
+	}
+	free(runs);
+	return best;
+}
+
+static void write_meta(struct run *r, const char *target, const char *target_sha, const char *outcome, double started)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:f,s:b}", "run", r->run_id, "profile", r->prof->id, "target", target,
+			      "target_sha", target_sha, "started", started, "sandbox", r->sandbox);
+	if (outcome) {
+		json_object_set_new(o, "outcome", json_string(outcome));
+		json_object_set_new(o, "ended", json_real(wall_time()));
+	}
+	char *s = json_dumps(o, JSON_INDENT(1));
+	char *path = xasprintf("%s/run.json", r->run_dir);
+	write_file_atomic(path, s, strlen(s), 0600, NULL);
+	free(path);
+	free(s);
+	json_decref(o);
+}
+
+/* Copies the old journal's records into ours (so resume logic reads one journal), and returns
+ * the set of step ids the old run finished, with choice answers replayed into variables. */
+static void adopt_journal(struct run *r, const char *old_id, struct strvec *done_steps)
+{
+	char *old = xasprintf("%s/runs/%s/journal.jsonl", r->state_dir, old_id);
+	struct strvec lines = STRVEC_INIT;
+	journal_read_lines(old, &lines, NULL);
+	free(old);
+	for (size_t i = 0; i < lines.n; i++) {
+		json_t *o = json_loads(lines.v[i], 0, NULL);
+		if (!o)
+			continue;
+		const char *t = json_string_value(json_object_get(o, "t"));
+		const char *step = json_string_value(json_object_get(o, "step"));
+		if (t && strcmp(t, "step_done") == 0 && step)
+			sv_push(done_steps, step);
+		if (t && strcmp(t, "backup") == 0)
+			r->backup_verified = 1;
+		if (t && strcmp(t, "answer") == 0) {
+			const char *qid = json_string_value(json_object_get(o, "qid"));
+			const char *val = json_string_value(json_object_get(o, "value"));
+			for (size_t k = 0; qid && val && k < r->prof->nsteps; k++) {
+				const struct pstep *s = &r->prof->steps[k];
+				if (s->kind != SK_CHOICE || strcmp(s->id, qid) != 0)
+					continue;
+				for (size_t j = 0; j < s->noptions; j++)
+					if (strcmp(s->options[j].key, val) == 0)
+						for (size_t m = 0; m < s->options[j].set.n; m++) {
+							const char *kv = s->options[j].set.v[m];
+							size_t n = strcspn(kv, "=");
+							char *name = xstrndup(kv, n);
+							vars_set(r->vars, name, kv + n + 1, 0);
+							free(name);
+						}
+			}
+		}
+		json_decref(o);
+		/* Statement records carry over so sqlapply resumes at the exact statement. */
+		if (t && str_starts(t, "stmt_"))
+			journal_append(r->jr, "adopted", strchr(lines.v[i], ',') ? strchr(lines.v[i], ',') + 1 : "");
+	}
+	sv_free(&lines);
+}
+
+/* ---- steps */
+
+static int run_step(struct run *r, const struct pstep *s)
+{
+	switch (s->kind) {
+	case SK_PRECAUTIONS: return act_precautions(r, s);
+	case SK_ENVCHECK:
+	case SK_VERIFY: return act_checks(r, s);
+	case SK_CHOICE: return act_choice(r, s);
+	case SK_BACKUP: return act_backup(r, s);
+	case SK_SQLAPPLY: return act_sqlapply(r, s);
+	case SK_COPY: return act_copy(r, s);
+	case SK_TOKENSYNC: return act_tokensync(r, s);
+	case SK_COMMAND: return act_command(r, s);
+	case SK_CHECKLIST: return act_checklist(r, s);
+	default: return STEP_FAILED;
+	}
+}
+
+static void finish(struct run *r, const char *outcome, int code, const char *summary)
+{
+	json_t *o = json_pack("{s:s,s:s,s:i}", "t", "finished", "outcome", outcome, "exit", code);
+	char *red = redactor_apply(r->red, summary ? summary : "");
+	json_object_set_new(o, "summary", json_string(red));
+	free(red);
+	char *line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	hub_emit(r->hub, line, 0);
+	free(line);
+	run_journal(r, "finished", "\"outcome\":\"%s\",\"exit\":%d", outcome, code);
+}
+
+static char *summary_text(struct run *r, const char *outcome)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "%s %s -> %s: %s\n", r->prof->title, r->prof->from, r->prof->to, outcome);
+	sb_addf(&sb, "Run %s, journal and log in %s\n\n", r->run_id, r->run_dir);
+	sb_adds(&sb, "Steps:\n");
+	for (size_t i = 0; i < r->prof->nsteps; i++)
+		sb_addf(&sb, "  %s\n", r->prof->steps[i].id);
+	if (r->done_notes.n) {
+		sb_adds(&sb, "\nWhat was done:\n");
+		for (size_t i = 0; i < r->done_notes.n; i++)
+			sb_addf(&sb, "  - %s\n", r->done_notes.v[i]);
+	}
+	if (r->backups.n) {
+		sb_adds(&sb, "\nBackups:\n");
+		for (size_t i = 0; i < r->backups.n; i++)
+			sb_addf(&sb, "  - %s\n", r->backups.v[i]);
+		if (r->backup_restore_cmd)
+			sb_addf(&sb, "\nRestore the database: %s\n", r->backup_restore_cmd);
+	}
+	if (r->risk_acknowledged)
+		sb_adds(&sb, "\nWARNING: the operator went on without a verified backup.\n");
+	if (r->prof->summary) {
+		char *t = vars_expand(r->vars, r->prof->summary, EXPAND_DISPLAY, NULL);
+		if (t)
+			sb_addf(&sb, "\n%s\n", t);
+		free(t);
+	}
+	return sb_detach(&sb);
+}
+
+int engine_run(const struct engine_opts *o)
+{
+	signal(SIGHUP, SIG_IGN);   /* the SSH link dropping must not stop the upgrade */
+	signal(SIGPIPE, SIG_IGN);
+	double started = wall_time();
+	struct run R = {0}, *r = &R;
+	r->run_id = xstrdup(o->run_id);
+	r->run_dir = xstrdup(o->run_dir);
+	r->state_dir = xstrdup(o->state_dir);
+	r->red = redactor_new();
+	r->vars = vars_new(r->red);
+	r->resume_stmt_file = r->resume_stmt_index = -1;
+	char *cause = NULL;
+	int code = EXIT_FAILED;
+	r->prof = profile_load(o->profile_path, &cause);
+	if (!r->prof) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	char *jpath = xasprintf("%s/journal.jsonl", r->run_dir);
+	r->jr = journal_open(jpath, &cause);
+	free(jpath);
+	char *sock = xasprintf("%s/engine.sock", r->run_dir);
+	char *events = xasprintf("%s/events.jsonl", r->run_dir);
+	r->log_path = xasprintf("%s/run.log", r->run_dir);
+	r->hub = hub_start(r, sock, events, r->log_path, &cause);
+	free(events);
+	if (!r->hub || !r->jr) {
+		fprintf(stderr, "upwiz engine: %s\n", cause ? cause : "cannot start");
+		return EXIT_FAILED;
+	}
+	r->sandbox = o->sandbox;
+	/* The CLI attaches right after the fork: give it a moment so it sees everything from the start. */
+	for (int i = 0; i < 250 && o->wait_client && hub_clients(r->hub) == 0; i++)
+		usleep(20000);
+	vars_set(r->vars, "PROFILE_DIR", r->prof->dir, 0);
+	vars_set(r->vars, "RUN_DIR", r->run_dir, 0);
+	vars_set(r->vars, "RUN_ID", r->run_id, 0);
+	vars_set(r->vars, "STATE_DIR", r->state_dir, 0);
+	vars_set(r->vars, "SANDBOX_ROOT", "", 0);
+	run_journal(r, "run", "\"profile\":\"%s\",\"sandbox\":%s", r->prof->id, o->sandbox ? "true" : "false");
+	const char *outcome = "failed";
+	int lock_fd = -1;
+	char *target = NULL, target_sha[65] = "";
+#ifdef HAVE_WORLD
+	struct world world = {0};
+	int have_world = 0;
+#endif
+	if (o->answers_file) {
+		r->answers = answers_load(o->answers_file, &cause);
+		if (!r->answers) {
+			ev_log(r, "error", "%s", cause);
+			code = EXIT_USAGE;
+			goto end;
+		}
+	}
+	if (o->sandbox) {
+#ifdef HAVE_WORLD
+		if (!r->prof->world) {
+			ev_log(r, "error", "profile %s has no sandbox world", r->prof->id);
+			code = EXIT_USAGE;
+			goto end;
+		}
+		char *wdir = path_join(r->prof->dir, r->prof->world);
+		char *root = xasprintf("%s/sandbox", r->run_dir);
+		mkdir_p(root, 0700, NULL);
+		ev_log(r, "info", "building the sandbox world from %s", wdir);
+		uint64_t t0 = mono_ms();
+		if (world_build(wdir, root, o->upwiz_exe, &world, &cause) < 0) {
+			ev_log(r, "error", "sandbox: %s", cause);
+			free(wdir), free(root);
+			goto end;
+		}
+		have_world = 1;
+		ev_log(r, "info", "sandbox ready in %.1f s under %s", (double)(mono_ms() - t0) / 1000.0, world.root);
+		for (size_t i = 0; i < world.vars.n; i++) {
+			const char *kv = world.vars.v[i];
+			size_t n = strcspn(kv, "=");
+			char *name = xstrndup(kv, n);
+			int secret = 0;
+			for (size_t k = 0; k < world.secret_vars.n; k++)
+				secret |= strcmp(world.secret_vars.v[k], name) == 0;
+			vars_set(r->vars, name, kv + n + 1, secret);
+			free(name);
+		}
+		vars_set(r->vars, "SANDBOX_ROOT", world.root, 0);
+		if (world.path_prepend) {
+			const char *path = getenv("PATH");
+			char *np = xasprintf("%s:%s", world.path_prepend, path ? path : "/usr/bin:/bin");
+			setenv("PATH", np, 1);
+			free(np);
+		}
+		guard_enable(world.root, world.db.socket);
+		if (o->golden && world.golden && !r->answers) {
+			r->answers = answers_load(world.golden, &cause);
+			if (!r->answers) {
+				ev_log(r, "error", "%s", cause);
+				goto end;
+			}
+		}
+		free(wdir), free(root);
+#else
+		ev_log(r, "error", "this build has no sandbox support yet");
+		goto end;
+#endif
+	}
+	if (resolve_vars(r, o) < 0) {
+		outcome = "aborted";
+		goto end;
+	}
+	target = vars_expand(r->vars, r->prof->target, EXPAND_DISPLAY, &cause);
+	if (!target) {
+		ev_log(r, "error", "target: %s", cause);
+		goto end;
+	}
+	sha256_hex(target, strlen(target), target_sha);
+	char *holder = NULL;
+	if (take_lock(r, target, &lock_fd, &holder) < 0) {
+		ev_log(r, "error", "refused: another run holds %s (%s)", target, holder ? holder : "lock file error");
+		free(holder);
+		code = EXIT_REFUSED;
+		outcome = "refused";
+		goto end;
+	}
+	write_meta(r, target, target_sha, NULL, started);
+	ev_log(r, "info", "run %s on %s", r->run_id, target);
+
+	struct strvec done_steps = STRVEC_INIT;
+	char *old = find_unfinished(r, target_sha);
+	if (old) {
+		static const struct ask_option yn[] = {{"yes", "Resume it: skip what is done, continue at the next statement", 0},
+						       {"no", "Start from the beginning (re-runs report 'already applied')", 0}};
+		char *detail = xasprintf("Run %s of this profile on this target did not finish.", old);
+		struct ask q = {.qid = "resume", .kind = "resume", .prompt = "Resume the interrupted run?", .detail = detail,
+				.options = yn, .noptions = 2, .def = "yes"};
+		char *a = NULL;
+		if (r->answers && r->answers->resume >= 0)
+			a = xstrdup(r->answers->resume ? "yes" : "no");
+		else
+			a = run_ask(r, &q);
+		free(detail);
+		if (!a) {
+			free(old);
+			outcome = "aborted";
+			goto end;
+		}
+		if (strcmp(a, "yes") == 0) {
+			ev_log(r, "info", "resuming run %s", old);
+			run_journal(r, "resume", "\"from\":\"%s\"", old);
+			adopt_journal(r, old, &done_steps);
+		}
+		free(a);
+		free(old);
+	}
+
+	code = EXIT_OK;
+	outcome = "success";
+	for (size_t i = 0; i < r->prof->nsteps; i++) {
+		const struct pstep *s = &r->prof->steps[i];
+		r->step = s;
+		int skip_done = 0;
+		for (size_t k = 0; k < done_steps.n; k++)
+			skip_done |= strcmp(done_steps.v[k], s->id) == 0;
+		if (skip_done) {
+			ev_step(r, s->id, "done", "done in the interrupted run");
+			run_journal(r, "step_done", "\"resumed\":true");
+			continue;
+		}
+		if (s->when) {
+			int w = cond_eval(r->vars, s->when, NULL, &cause);
+			if (w <= 0) {
+				ev_step(r, s->id, "skipped", w < 0 ? cause : "its condition is not met");
+				run_journal(r, "step_skipped", "");
+				continue;
+			}
+		}
+		ev_step(r, s->id, "running", NULL);
+		run_journal(r, "step_enter", "");
+		int res;
+		for (;;) {
+			res = run_step(r, s);
+			if (res != STEP_FAILED)
+				break;
+			ev_step(r, s->id, "failed", NULL);
+			char *fq = xasprintf("%s.failed", s->id);
+			int c = run_ask_failure(r, fq, "This step failed.");
+			free(fq);
+			if (c == 'r') {
+				ev_step(r, s->id, "running", "retry");
+				continue;
+			}
+			res = c == 's' ? STEP_SKIPPED : STEP_ABORT;
+			if (c == 's')
+				sv_push_owned(&r->done_notes, xasprintf("SKIPPED step %s after a failure", s->id));
+			break;
+		}
+		if (res == STEP_OK) {
+			ev_step(r, s->id, "done", NULL);
+			run_journal(r, "step_done", "");
+		} else if (res == STEP_SKIPPED) {
+			ev_step(r, s->id, "skipped", "skipped by the operator");
+			run_journal(r, "step_skipped", "\"by\":\"operator\"");
+		} else if (res == STEP_EXIT_CLEAN) {
+			ev_step(r, s->id, "done", "exit chosen");
+			run_journal(r, "step_done", "");
+			outcome = "aborted";
+			code = EXIT_FAILED;
+			break;
+		} else {
+			ev_step(r, s->id, "failed", r->abort_requested ? "aborted" : NULL);
+			run_journal(r, "step_failed", "");
+			outcome = r->abort_requested ? "aborted" : "failed";
+			code = EXIT_FAILED;
+			break;
+		}
+	}
+	r->step = NULL;
+	sv_free(&done_steps);
+end:
+	{
+		char *sum = summary_text(r, outcome);
+		finish(r, outcome, code, sum);
+		free(sum);
+	}
+	if (target)
+		write_meta(r, target, target_sha, outcome, started);
+#ifdef HAVE_WORLD
+	if (have_world) {
+		world_teardown(&world, o->keep);
+		if (o->keep)
+			ev_log(r, "info", "the sandbox is kept under %s", world.root);
+	}
+#endif
+	/* Let front ends read the end; an unattended run with none attached ends at once. */
+	if (hub_clients(r->hub) > 0)
+		hub_wait_idle(r->hub, (o->linger_s > 0 ? o->linger_s : 3600) * 1000);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	hub_stop(r->hub);
+	journal_close(r->jr);
+	free(target);
+	free(cause);
+	free(sock);
+	answers_free(r->answers);
+	vars_free(r->vars);
+	redactor_free(r->red);
+	profile_free(r->prof);
+	free(r->run_id), free(r->run_dir), free(r->state_dir), free(r->log_path);
+	free(r->backup_db_path), free(r->backup_restore_cmd);
+	sv_free(&r->backups), sv_free(&r->done_notes);
+	return code;
+}

@@ -1,0 +1,390 @@
+/*
+ * events.c: the ev_* calls of run.h, questions, the journal hook and the small helpers actions
+ * share (expansion, database, guard, shell, the backup gate).
+ *
+ * Redaction happens here, once, for every string an event carries: no action has to remember
+ * it. Log lines also go to the run's log file with a timestamp.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <jansson.h>
+
+#include "core/answers.h"
+#include "core/guard.h"
+#include "core/hub.h"
+#include "core/journal.h"
+#include "core/proc.h"
+#include "core/run.h"
+
+static void put_str(struct run *r, json_t *o, const char *key, const char *val)
+{
+	if (!val)
+		return;
+	char *red = redactor_apply(r->red, val);
+	json_object_set_new(o, key, json_string(red));
+	free(red);
+}
+
+static json_t *ev_new(const char *t) { return json_pack("{s:s}", "t", t); }
+
+static void ev_send(struct run *r, json_t *o, int is_log)
+{
+	char *line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (r->hub)
+		hub_emit(r->hub, line, is_log);
+	free(line);
+}
+
+static const char *step_id(struct run *r) { return r->step ? r->step->id : ""; }
+
+void ev_step(struct run *r, const char *id, const char *state, const char *note)
+{
+	json_t *o = ev_new("step");
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "state", json_string(state));
+	put_str(r, o, "note", note);
+	for (size_t i = 0; i < r->prof->nsteps; i++)
+		if (strcmp(r->prof->steps[i].id, id) == 0 && r->hub)
+			hub_set_step_state(r->hub, i, state);
+	ev_send(r, o, 0);
+}
+
+void ev_item(struct run *r, const char *key, const char *name, const char *status, const char *detail, const char *fix)
+{
+	json_t *o = ev_new("item");
+	json_object_set_new(o, "step", json_string(step_id(r)));
+	put_str(r, o, "key", key);
+	put_str(r, o, "name", name);
+	json_object_set_new(o, "status", json_string(status));
+	put_str(r, o, "detail", detail ? detail : "");
+	put_str(r, o, "fix", fix ? fix : "");
+	ev_send(r, o, 0);
+	/* Final outcomes also go to the log file, so the log alone tells the story. */
+	if (strcmp(status, "run") != 0)
+		ev_log(r, strcmp(status, "fail") == 0 ? "error" : strcmp(status, "warn") == 0 ? "warn" : "info",
+		       "[%s] %s%s%s", status, name, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+void ev_body(struct run *r, const char *text)
+{
+	json_t *o = ev_new("body");
+	json_object_set_new(o, "step", json_string(step_id(r)));
+	put_str(r, o, "text", text);
+	ev_send(r, o, 0);
+}
+
+void ev_progress(struct run *r, double done, double total, const char *label)
+{
+	json_t *o = ev_new("progress");
+	json_object_set_new(o, "step", json_string(step_id(r)));
+	json_object_set_new(o, "done", json_real(done));
+	json_object_set_new(o, "total", json_real(total));
+	put_str(r, o, "label", label ? label : "");
+	/* Progress is transient: like log lines it is not kept in the replay backlog. */
+	ev_send(r, o, 1);
+}
+
+void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
+{
+	char *text = xvasprintf(fmt, ap);
+	char *red = redactor_apply(r->red, text);
+	free(text);
+	double t = wall_time();
+	json_t *o = ev_new("log");
+	json_object_set_new(o, "t", json_real(t));
+	json_object_set_new(o, "level", json_string(level));
+	json_object_set_new(o, "step", json_string(step_id(r)));
+	json_object_set_new(o, "text", json_string(red));
+	ev_send(r, o, 1);
+	if (r->hub) {
+		char *ts = iso_time(t);
+		char *line = xasprintf("%s %-5s %s%s%s", ts, level, r->step ? "[" : "", r->step ? r->step->id : "",
+				       r->step ? "] " : "");
+		char *full = xasprintf("%s%s", line, red);
+		hub_log_file(r->hub, full);
+		free(ts), free(line), free(full);
+	}
+	free(red);
+}
+
+void ev_log(struct run *r, const char *level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ev_logv(r, level, fmt, ap);
+	va_end(ap);
+}
+
+/* Child output: control characters become spaces/escaped, invalid UTF-8 becomes U+FFFD, so a
+ * vendor script cannot move the operator's cursor or change the terminal's modes. */
+void ev_output(struct run *r, const char *line, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)line[i];
+		if (c == '\t') {
+			sb_adds(&sb, "    ");
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			/* ANSI colour sequences are common in vendor scripts: drop ESC [ ... letter whole. */
+			if (c == 0x1b && i + 1 < len && line[i + 1] == '[') {
+				i += 2;
+				while (i < len && !((line[i] >= '@' && line[i] <= '~')))
+					i++;
+				i++;
+				continue;
+			}
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			sb_addc(&sb, (char)c);
+			i++;
+			continue;
+		}
+		/* Validate one UTF-8 sequence by hand: the locale may not be UTF-8 in the engine. */
+		int n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+		int ok = n > 0 && i + (size_t)n <= len;
+		for (int k = 1; ok && k < n; k++)
+			ok = ((unsigned char)line[i + (size_t)k] & 0xc0) == 0x80;
+		if (ok) {
+			sb_add(&sb, line + i, (size_t)n);
+			i += (size_t)n;
+		} else {
+			sb_adds(&sb, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	ev_log(r, "out", "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
+/* ---- questions */
+
+char *run_ask(struct run *r, const struct ask *q)
+{
+	json_t *o = ev_new("ask");
+	json_object_set_new(o, "qid", json_string(q->qid));
+	json_object_set_new(o, "step", json_string(step_id(r)));
+	json_object_set_new(o, "kind", json_string(q->kind));
+	put_str(r, o, "prompt", q->prompt);
+	put_str(r, o, "detail", q->detail ? q->detail : "");
+	put_str(r, o, "default", q->def ? q->def : "");
+	put_str(r, o, "expect", q->expect ? q->expect : "");
+	json_t *opts = json_array();
+	for (size_t i = 0; i < q->noptions; i++)
+		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "key", q->options[i].key, "label",
+						      q->options[i].label, "danger", q->options[i].danger));
+	json_object_set_new(o, "options", opts);
+	ev_send(r, o, 0);
+
+	char *ans = NULL;
+	const char *by = "operator";
+	if (r->answers) {
+		const char *a = answers_get(r->answers, q->qid);
+		if (!a) {
+			ev_log(r, "error", "unattended run: the answers file %s has no answer for '%s' (step %s asked: %s)",
+			       r->answers->file, q->qid, step_id(r), q->prompt);
+			return NULL;
+		}
+		ans = xstrdup(a);
+		by = "answers file";
+	} else {
+		ans = hub_wait_answer(r->hub, q->qid);
+		if (!ans)
+			return NULL;
+	}
+	int secret = strcmp(q->kind, "secret") == 0;
+	json_t *a = ev_new("answered");
+	json_object_set_new(a, "qid", json_string(q->qid));
+	if (secret)
+		json_object_set_new(a, "value", json_string("********"));
+	else
+		put_str(r, a, "value", ans);
+	json_object_set_new(a, "by", json_string(by));
+	ev_send(r, a, 0);
+	if (!secret) {
+		json_t *jv = json_string(ans);
+		char *v = jv ? json_dumps(jv, JSON_ENCODE_ANY) : xstrdup("\"?\"");
+		char *red = redactor_apply(r->red, v);
+		run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\"", q->qid, red, by);
+		free(red);
+		free(v);
+		json_decref(jv);
+	} else
+		run_journal(r, "answer", "\"qid\":\"%s\",\"value\":\"********\",\"by\":\"%s\"", q->qid, by);
+	return ans;
+}
+
+int run_ask_failure(struct run *r, const char *qid, const char *what)
+{
+	static const struct ask_option opts[] = {
+		{"retry", "Retry", 0}, {"skip", "Skip it (recorded in the journal and the summary)", 1}, {"abort", "Abort the run", 0}};
+	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = opts, .noptions = 3, .def = "retry"};
+	for (;;) {
+		char *a = run_ask(r, &q);
+		if (!a)
+			return 'a';
+		int c = a[0];
+		free(a);
+		if (c == 'r' || c == 's' || c == 'a')
+			return c;
+		if (r->answers)
+			return 'a';
+	}
+}
+
+void run_journal(struct run *r, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *red = redactor_apply(r->red, m);
+	char *withstep = r->step ? xasprintf("\"step\":\"%s\"%s%s", r->step->id, *red ? "," : "", red) : xstrdup(red);
+	journal_append(r->jr, type, withstep);
+	free(withstep);
+	free(red);
+	free(m);
+}
+
+/* ---- helpers */
+
+char *run_expand(struct run *r, const char *tmpl, enum expand_mode mode)
+{
+	char *cause = NULL;
+	char *s = vars_expand(r->vars, tmpl ? tmpl : "", mode, &cause);
+	if (!s) {
+		ev_log(r, "error", "%s", cause);
+		free(cause);
+	}
+	return s;
+}
+
+void run_db_params_free(struct db_params *p)
+{
+	free((char *)p->host), free((char *)p->socket), free((char *)p->user), free((char *)p->password);
+	free((char *)p->database), free((char *)p->charset);
+	memset(p, 0, sizeof *p);
+}
+
+struct db *run_db_open(struct run *r, const char *name, struct db_params *out)
+{
+	const struct pconn *c = profile_conn(r->prof, name);
+	if (!c) {
+		ev_log(r, "error", "no connection named %s in the profile", name);
+		return NULL;
+	}
+	struct db_params p = {0};
+	p.host = c->host ? run_expand(r, c->host, EXPAND_PLAIN) : xstrdup("127.0.0.1");
+	char *port = c->port ? run_expand(r, c->port, EXPAND_PLAIN) : xstrdup("3306");
+	p.port = port ? (unsigned)atoi(port) : 3306;
+	free(port);
+	p.socket = c->socket ? run_expand(r, c->socket, EXPAND_PLAIN) : NULL;
+	p.user = run_expand(r, c->user, EXPAND_PLAIN);
+	p.password = c->password ? run_expand(r, c->password, EXPAND_PLAIN) : NULL;
+	p.database = run_expand(r, c->database, EXPAND_PLAIN);
+	p.charset = xstrdup(c->charset ? c->charset : "utf8mb4");
+	if (!p.host || !p.user || !p.database) {
+		run_db_params_free(&p);
+		return NULL;
+	}
+	char *cause = NULL;
+	if (guard_db(p.host, p.port, p.socket, &cause) < 0) {
+		ev_log(r, "error", "%s", cause);
+		free(cause);
+		run_db_params_free(&p);
+		return NULL;
+	}
+	struct db_error err = {0};
+	struct db *d = db_connect(&p, &err);
+	if (!d) {
+		ev_log(r, "error", "cannot connect to %s@%s: (%u) %s", p.database,
+		       p.socket && *p.socket ? p.socket : p.host, err.code, err.message);
+		run_db_params_free(&p);
+		return NULL;
+	}
+	if (out)
+		*out = p;
+	else
+		run_db_params_free(&p);
+	return d;
+}
+
+int run_guard_path(struct run *r, const char *path)
+{
+	char *cause = NULL;
+	if (guard_path(path, &cause) == 0)
+		return 0;
+	ev_log(r, "error", "%s", cause);
+	free(cause);
+	return -1;
+}
+
+struct shell_ud {
+	struct run *r;
+	struct strbuf *capture;
+};
+
+static void shell_line(void *ud, const char *line, size_t len)
+{
+	struct shell_ud *u = ud;
+	ev_output(u->r, line, len);
+	if (u->capture) {
+		sb_add(u->capture, line, len);
+		sb_addc(u->capture, '\n');
+	}
+}
+
+int run_shell(struct run *r, const char *cmdline, int timeout_s, int *exit_code, struct strbuf *capture)
+{
+	ev_log(r, "cmd", "%s", cmdline);
+	const char *argv[] = {"/bin/sh", "-c", cmdline, NULL};
+	char *cwd = NULL;
+	if (r->sandbox)
+		cwd = xstrdup(guard_root());
+	struct proc_opts o = {.argv = argv, .cwd = cwd, .stdin_fd = -1};
+	struct shell_ud u = {r, capture};
+	char *cause = NULL;
+	int rc = proc_run(&o, timeout_s > 0 ? timeout_s * 1000 : -1, shell_line, &u, exit_code, &cause);
+	free(cwd);
+	if (rc < 0) {
+		ev_log(r, "error", "%s", cause ? cause : "command failed to run");
+		free(cause);
+		return -1;
+	}
+	run_journal(r, "command", "\"exit\":%d", *exit_code);
+	return 0;
+}
+
+int run_backup_gate(struct run *r)
+{
+	if (r->backup_verified || r->risk_acknowledged)
+		return 0;
+	const char *phrase = "I accept the risk";
+	struct ask q = {
+		.qid = xasprintf("%s.no-backup", r->step->id),
+		.kind = "confirm",
+		.prompt = "No verified backup exists. This step changes data that cannot be restored without one.",
+		.detail = "Go back and take the backup, or type the sentence below to go on without one (recorded).",
+		.expect = phrase,
+	};
+	char *a = run_ask(r, &q);
+	int ok = a && strcmp(a, phrase) == 0;
+	if (ok) {
+		r->risk_acknowledged = 1;
+		run_journal(r, "risk_acknowledged", "\"what\":\"no verified backup\"");
+		ev_log(r, "warn", "the operator went on without a verified backup (acknowledged)");
+	}
+	free(a);
+	free((char *)q.qid);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,411 @@
+/*
+ * hub.c: the socket server, the event fan-out and the answer rendezvous (see hub.h).
+ */
+#include "core/hub.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/util.h"
+
+#define MAX_CLIENTS 16
+#define CLIENT_OUT_MAX (32u << 20)
+
+struct hclient {
+	int fd;
+	int control;                /* may answer */
+	struct strbuf out, in;
+	size_t out_off;
+};
+
+struct hub {
+	struct run *run;
+	int lfd, wake[2];
+	char *sock_path;
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hclient *cl[MAX_CLIENTS];
+	int ncl;
+	struct strvec backlog;
+	char **logring;
+	size_t loghead, loglen;
+	char **step_state;
+	FILE *events, *logf;
+	char *open_qid, *answer;
+	int stop;
+};
+
+static void wake(struct hub *h)
+{
+	char c = 1;
+	(void)!write(h->wake[1], &c, 1);
+}
+
+static void client_queue(struct hclient *c, const char *line)
+{
+	sb_adds(&c->out, line);
+	sb_addc(&c->out, '\n');
+}
+
+static char *hello_line(struct hub *h, int control)
+{
+	struct run *r = h->run;
+	struct profile *p = r->prof;
+	json_t *o = json_object();
+	json_object_set_new(o, "t", json_string("hello"));
+	json_object_set_new(o, "run", json_string(r->run_id));
+	json_object_set_new(o, "profile", json_string(p->id));
+	json_object_set_new(o, "title", json_string(p->title));
+	json_object_set_new(o, "from", json_string(p->from));
+	json_object_set_new(o, "to", json_string(p->to));
+	char *target = vars_expand(r->vars, p->target, EXPAND_DISPLAY, NULL);
+	json_object_set_new(o, "target", json_string(target ? target : p->target));
+	free(target);
+	json_object_set_new(o, "started", json_real(wall_time()));
+	json_object_set_new(o, "sandbox", json_boolean(r->sandbox));
+	json_object_set_new(o, "role", json_string(control ? "control" : "watch"));
+	json_object_set_new(o, "version", json_string(UPWIZ_VERSION));
+	json_t *steps = json_array();
+	for (size_t i = 0; i < p->nsteps; i++) {
+		json_t *s = json_object();
+		json_object_set_new(s, "id", json_string(p->steps[i].id));
+		json_object_set_new(s, "title", json_string(p->steps[i].title));
+		json_object_set_new(s, "kind", json_string(step_kind_name(p->steps[i].kind)));
+		json_object_set_new(s, "help", json_string(p->steps[i].help ? p->steps[i].help : ""));
+		json_object_set_new(s, "state", json_string(h->step_state[i] ? h->step_state[i] : "pending"));
+		json_object_set_new(s, "reversible", json_boolean(!p->steps[i].destructive));
+		json_array_append_new(steps, s);
+	}
+	json_object_set_new(o, "steps", steps);
+	char *line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return line;
+}
+
+static void client_add(struct hub *h, int fd)
+{
+	if (h->ncl >= MAX_CLIENTS) {
+		close(fd);
+		return;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	struct hclient *c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	int have_control = 0;
+	for (int i = 0; i < h->ncl; i++)
+		have_control |= h->cl[i]->control;
+	c->control = !have_control;
+	char *hello = hello_line(h, c->control);
+	client_queue(c, hello);
+	free(hello);
+	for (size_t i = 0; i < h->backlog.n; i++)
+		client_queue(c, h->backlog.v[i]);
+	for (size_t i = 0; i < h->loglen; i++)
+		client_queue(c, h->logring[(h->loghead + HUB_LOG_BACKLOG - h->loglen + i) % HUB_LOG_BACKLOG]);
+	h->cl[h->ncl++] = c;
+	pthread_cond_broadcast(&h->cv);
+}
+
+static void client_drop(struct hub *h, int i)
+{
+	struct hclient *c = h->cl[i];
+	int was_control = c->control;
+	close(c->fd);
+	sb_free(&c->out);
+	sb_free(&c->in);
+	free(c);
+	h->cl[i] = h->cl[--h->ncl];
+	if (was_control && h->ncl > 0) {
+		/* The controller left: the oldest watcher takes over. */
+		h->cl[0]->control = 1;
+		client_queue(h->cl[0], "{\"t\":\"role\",\"role\":\"control\"}");
+	}
+	pthread_cond_broadcast(&h->cv);
+}
+
+static void client_message(struct hub *h, struct hclient *c, const char *line)
+{
+	json_error_t err;
+	json_t *o = json_loads(line, 0, &err);
+	if (!o)
+		return;
+	const char *t = json_string_value(json_object_get(o, "t"));
+	if (t && strcmp(t, "answer") == 0 && c->control) {
+		const char *qid = json_string_value(json_object_get(o, "qid"));
+		const char *val = json_string_value(json_object_get(o, "value"));
+		if (qid && val && h->open_qid && strcmp(qid, h->open_qid) == 0 && !h->answer) {
+			h->answer = xstrdup(val);
+			pthread_cond_broadcast(&h->cv);
+		}
+	} else if (t && strcmp(t, "cmd") == 0) {
+		const char *cmd = json_string_value(json_object_get(o, "cmd"));
+		if (cmd && strcmp(cmd, "abort") == 0 && c->control) {
+			h->run->abort_requested = 1;
+			pthread_cond_broadcast(&h->cv);
+		}
+	}
+	json_decref(o);
+}
+
+static int client_read(struct hub *h, struct hclient *c)
+{
+	char buf[4096];
+	ssize_t n = read(c->fd, buf, sizeof buf);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return -1;
+	if (n < 0)
+		return 0;
+	sb_add(&c->in, buf, (size_t)n);
+	char *s = c->in.s, *nl;
+	while ((nl = memchr(s, '\n', c->in.len - (size_t)(s - c->in.s)))) {
+		*nl = '\0';
+		client_message(h, c, s);
+		s = nl + 1;
+	}
+	size_t rest = c->in.len - (size_t)(s - c->in.s);
+	memmove(c->in.s, s, rest);
+	c->in.len = rest;
+	c->in.s[rest] = '\0';
+	if (c->in.len > (1u << 20))
+		return -1;
+	return 0;
+}
+
+static int client_flush(struct hclient *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t n = send(c->fd, c->out.s + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		c->out_off += (size_t)n;
+	}
+	sb_reset(&c->out);
+	c->out_off = 0;
+	return 0;
+}
+
+static void *hub_thread(void *arg)
+{
+	struct hub *h = arg;
+	for (;;) {
+		struct pollfd pf[MAX_CLIENTS + 2];
+		pthread_mutex_lock(&h->mu);
+		if (h->stop) {
+			for (int i = 0; i < h->ncl; i++)
+				client_flush(h->cl[i]);
+			pthread_mutex_unlock(&h->mu);
+			return NULL;
+		}
+		int n = 0;
+		pf[n++] = (struct pollfd){.fd = h->wake[0], .events = POLLIN};
+		pf[n++] = (struct pollfd){.fd = h->lfd, .events = POLLIN};
+		int ncl = h->ncl;
+		for (int i = 0; i < ncl; i++)
+			pf[n++] = (struct pollfd){.fd = h->cl[i]->fd,
+						  .events = POLLIN | (h->cl[i]->out.len > h->cl[i]->out_off ? POLLOUT : 0)};
+		pthread_mutex_unlock(&h->mu);
+		if (poll(pf, (nfds_t)n, -1) < 0 && errno != EINTR)
+			return NULL;
+		pthread_mutex_lock(&h->mu);
+		if (pf[0].revents & POLLIN) {
+			char b[256];
+			(void)!read(h->wake[0], b, sizeof b);
+		}
+		if (pf[1].revents & POLLIN) {
+			int fd = accept4(h->lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				client_add(h, fd);
+		}
+		/* Clients may have been added above: only look at the ones polled, from the end so drops are safe. */
+		for (int i = ncl - 1; i >= 0; i--) {
+			struct hclient *c = h->cl[i];
+			short re = pf[2 + i].revents;
+			int bad = 0;
+			if (re & (POLLIN | POLLHUP | POLLERR))
+				bad = client_read(h, c) < 0;
+			if (!bad && (re & POLLOUT))
+				bad = client_flush(c) < 0;
+			if (bad)
+				client_drop(h, i);
+		}
+		pthread_mutex_unlock(&h->mu);
+	}
+}
+
+struct hub *hub_start(struct run *r, const char *sock_path, const char *events_path, const char *log_path, char **cause)
+{
+	struct hub *h = xcalloc(1, sizeof *h);
+	h->run = r;
+	h->sock_path = xstrdup(sock_path);
+	h->logring = xcalloc(HUB_LOG_BACKLOG, sizeof *h->logring);
+	h->step_state = xcalloc(r->prof->nsteps ? r->prof->nsteps : 1, sizeof *h->step_state);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (pipe2(h->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		fatal("pipe: %s", strerror(errno));
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(sock_path) >= sizeof sa.sun_path) {
+		set_cause(cause, "socket path too long: %s", sock_path);
+		goto fail;
+	}
+	strcpy(sa.sun_path, sock_path);
+	unlink(sock_path);
+	h->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	mode_t old = umask(077);
+	int rc = bind(h->lfd, (struct sockaddr *)&sa, sizeof sa);
+	umask(old);
+	if (rc < 0 || listen(h->lfd, 8) < 0) {
+		set_cause(cause, "%s: %s", sock_path, strerror(errno));
+		goto fail;
+	}
+	old = umask(077);
+	h->events = fopen(events_path, "ae");
+	h->logf = fopen(log_path, "ae");
+	umask(old);
+	if (!h->events || !h->logf) {
+		set_cause(cause, "%s: %s", events_path, strerror(errno));
+		goto fail;
+	}
+	pthread_create(&h->thr, NULL, hub_thread, h);
+	return h;
+fail:
+	if (h->lfd > 0)
+		close(h->lfd);
+	free(h->sock_path);
+	free(h->logring);
+	free(h->step_state);
+	free(h);
+	return NULL;
+}
+
+void hub_emit(struct hub *h, const char *line, int is_log)
+{
+	pthread_mutex_lock(&h->mu);
+	if (h->events) {
+		fputs(line, h->events);
+		fputc('\n', h->events);
+		fflush(h->events);
+	}
+	if (is_log) {
+		free(h->logring[h->loghead]);
+		h->logring[h->loghead] = xstrdup(line);
+		h->loghead = (h->loghead + 1) % HUB_LOG_BACKLOG;
+		if (h->loglen < HUB_LOG_BACKLOG)
+			h->loglen++;
+	} else
+		sv_push(&h->backlog, line);
+	for (int i = h->ncl - 1; i >= 0; i--) {
+		if (h->cl[i]->out.len > CLIENT_OUT_MAX) {
+			client_drop(h, i);
+			continue;
+		}
+		client_queue(h->cl[i], line);
+	}
+	pthread_mutex_unlock(&h->mu);
+	wake(h);
+}
+
+void hub_log_file(struct hub *h, const char *line)
+{
+	pthread_mutex_lock(&h->mu);
+	if (h->logf) {
+		fputs(line, h->logf);
+		fputc('\n', h->logf);
+		fflush(h->logf);
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+void hub_set_step_state(struct hub *h, size_t i, const char *state)
+{
+	pthread_mutex_lock(&h->mu);
+	free(h->step_state[i]);
+	h->step_state[i] = xstrdup(state);
+	pthread_mutex_unlock(&h->mu);
+}
+
+char *hub_wait_answer(struct hub *h, const char *qid)
+{
+	pthread_mutex_lock(&h->mu);
+	free(h->open_qid);
+	h->open_qid = xstrdup(qid);
+	free(h->answer);
+	h->answer = NULL;
+	while (!h->answer && !h->run->abort_requested && !h->stop)
+		pthread_cond_wait(&h->cv, &h->mu);
+	char *a = h->answer;
+	h->answer = NULL;
+	free(h->open_qid);
+	h->open_qid = NULL;
+	pthread_mutex_unlock(&h->mu);
+	return a;
+}
+
+int hub_clients(struct hub *h)
+{
+	pthread_mutex_lock(&h->mu);
+	int n = h->ncl;
+	pthread_mutex_unlock(&h->mu);
+	return n;
+}
+
+void hub_wait_idle(struct hub *h, int timeout_ms)
+{
+	uint64_t end = mono_ms() + (uint64_t)timeout_ms;
+	pthread_mutex_lock(&h->mu);
+	while (h->ncl > 0) {
+		if (timeout_ms >= 0 && mono_ms() >= end)
+			break;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+void hub_stop(struct hub *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	wake(h);
+	pthread_join(h->thr, NULL);
+	for (int i = h->ncl - 1; i >= 0; i--)
+		client_drop(h, i);
+	close(h->lfd);
+	unlink(h->sock_path);
+	close(h->wake[0]);
+	close(h->wake[1]);
+	if (h->events)
+		fclose(h->events);
+	if (h->logf)
+		fclose(h->logf);
+	for (size_t i = 0; i < HUB_LOG_BACKLOG; i++)
+		free(h->logring[i]);
+	free(h->logring);
+	for (size_t i = 0; i < h->run->prof->nsteps; i++)
+		free(h->step_state[i]);
+	free(h->step_state);
+	sv_free(&h->backlog);
+	free(h->open_qid);
+	free(h->answer);
+	free(h->sock_path);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	free(h);
+}

@@ -1,0 +1,36 @@
+/*
+ * hub.h: the engine's side of the socket (docs/PROTOCOL.md).
+ *
+ * One thread owns the listening socket and every client connection; the worker thread (which
+ * runs the steps) only appends events and waits for answers. Each client has its own output
+ * buffer flushed by the hub thread, so a front end on a slow SSH link never slows the upgrade:
+ * the worker never blocks on a socket. A client that falls 32 MiB behind is dropped (it can
+ * re-attach and gets the state again). Every event is also appended to RUN_DIR/events.jsonl.
+ *
+ * The state a late client needs is replayed from memory: all non-log events in order, and the
+ * last HUB_LOG_BACKLOG log lines.
+ */
+#ifndef UPWIZ_HUB_H
+#define UPWIZ_HUB_H
+
+#include "core/run.h"
+
+#define HUB_LOG_BACKLOG 5000
+
+/* Starts listening on sock_path (0600). NULL + cause. */
+struct hub *hub_start(struct run *r, const char *sock_path, const char *events_path, const char *log_path, char **cause);
+/* Emits one event (a JSON object already redacted) to clients, the backlog and the events file. */
+void hub_emit(struct hub *h, const char *line, int is_log);
+/* Remembers the current state of step i (for the hello of a late client). */
+void hub_set_step_state(struct hub *h, size_t i, const char *state);
+/* Waits for an answer to qid. Returns it (caller frees) or NULL when aborted. */
+char *hub_wait_answer(struct hub *h, const char *qid);
+/* Number of attached clients. */
+int hub_clients(struct hub *h);
+/* Waits until no client is attached, or timeout_ms passes (-1 forever). */
+void hub_wait_idle(struct hub *h, int timeout_ms);
+void hub_stop(struct hub *h);
+/* Appends a plain line to the run's log file (already redacted). */
+void hub_log_file(struct hub *h, const char *line);
+
+#endif

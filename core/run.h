@@ -1,0 +1,104 @@
+/*
+ * run.h: what an action sees of the running engine.
+ *
+ * One `struct run` per engine process. Steps run on the engine's worker thread; each step kind
+ * has one function in core/actions/ (`int act_KIND(struct run *r, const struct pstep *s)`),
+ * which reports only through the ev_* calls below and asks only through run_ask(). Those go to
+ * the hub (core/hub.c): redacted, journaled in the event stream, broadcast to every attached
+ * front end, kept for a front end that attaches later. An action never prints, never touches a
+ * terminal, and never sees a client.
+ *
+ * Return values of actions: STEP_OK, STEP_FAILED (the engine then offers retry/skip/abort),
+ * STEP_SKIPPED, STEP_ABORT (stop the run: operator abort or an exit option), STEP_EXIT_CLEAN.
+ */
+#ifndef UPWIZ_RUN_H
+#define UPWIZ_RUN_H
+
+#include <pthread.h>
+#include <stdarg.h>
+
+#include "core/db.h"
+#include "core/profile.h"
+#include "core/redact.h"
+#include "core/vars.h"
+
+enum step_result { STEP_OK, STEP_FAILED, STEP_SKIPPED, STEP_ABORT, STEP_EXIT_CLEAN };
+
+struct hub;
+struct journal;
+struct answers;
+
+struct run {
+	struct profile *prof;       /* owned */
+	struct vars *vars;          /* owned */
+	struct redactor *red;       /* owned */
+	struct answers *answers;    /* owned; NULL when attended */
+	struct hub *hub;            /* owned */
+	struct journal *jr;         /* owned */
+	char *run_id, *run_dir, *state_dir, *log_path;
+	int sandbox;                /* guard on: see core/guard.h */
+	const struct pstep *step;   /* the step running now (borrowed from prof) */
+	int backup_verified;        /* a verified backup of the database and folders exists */
+	int risk_acknowledged;      /* the operator typed the acknowledgement to go on without one */
+	char *backup_db_path, *backup_restore_cmd;   /* for the summary and roll-back */
+	struct strvec backups;      /* "what: path (sha256 ...)" lines for the summary */
+	struct strvec done_notes;   /* one line per completed effect, for the summary */
+	volatile int abort_requested;
+	int resume_stmt_file, resume_stmt_index; /* sqlapply resumes here (-1: from the start) */
+};
+
+/* ---- events (all text is redacted before it leaves the engine) */
+void ev_step(struct run *r, const char *id, const char *state, const char *note);
+void ev_item(struct run *r, const char *key, const char *name, const char *status, const char *detail, const char *fix);
+void ev_body(struct run *r, const char *text);
+void ev_progress(struct run *r, double done, double total, const char *label);
+void ev_log(struct run *r, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap);
+/* A line of a child's output: sanitised (control characters and invalid UTF-8 replaced) and logged as "out". */
+void ev_output(struct run *r, const char *line, size_t len);
+
+/* ---- questions */
+struct ask_option { const char *key, *label; int danger; };
+struct ask {
+	const char *qid;            /* unique in the run; the answers file is keyed by it (step id, or "STEP.confirm") */
+	const char *kind;           /* next, choice, confirm, text, secret, failure, resume */
+	const char *prompt, *detail, *def, *expect;
+	const struct ask_option *options;
+	size_t noptions;
+};
+/* Asks and waits. Returns the answer (caller frees), or NULL when the run must stop: the operator
+ * aborted, or the run is unattended and the answers file has no answer (the engine then ends with
+ * exit 1 naming the step and the question). A dangerous choice is never taken by default. */
+char *run_ask(struct run *r, const struct ask *q);
+/* The failure question (retry / skip / abort) after an error; returns 'r', 's' or 'a'. */
+int run_ask_failure(struct run *r, const char *qid, const char *what);
+
+/* ---- journal (fsync'd JSON lines in RUN_DIR/journal.jsonl): an effect is journaled before it is reported done */
+void run_journal(struct run *r, const char *type, const char *fmt, ...);   /* fmt: JSON object members, e.g. "\"file\":%d" */
+
+/* ---- helpers for actions */
+/* Expands a template against the run's variables; on error logs it and returns NULL. Caller frees. */
+char *run_expand(struct run *r, const char *tmpl, enum expand_mode mode);
+/* Opens the profile connection `name` (expanded), through the sandbox guard. NULL + logged error. */
+struct db *run_db_open(struct run *r, const char *name, struct db_params *out_params);
+void run_db_params_free(struct db_params *p);
+/* The guard for a path the action is about to touch (always allowed outside sandbox mode). 0 ok. */
+int run_guard_path(struct run *r, const char *path);
+/* Runs a shell command line (already expanded with EXPAND_SHELL) with output streamed to the log. */
+int run_shell(struct run *r, const char *cmdline, int timeout_s, int *exit_code, struct strbuf *capture);
+/* Backup gate: 0 when a destructive step may run (a verified backup exists, or the operator typed
+ * the acknowledgement now, which is journaled); -1 when it must not. */
+int run_backup_gate(struct run *r);
+
+/* The actions, one per step kind (core/actions/). */
+int act_precautions(struct run *r, const struct pstep *s);
+int act_checks(struct run *r, const struct pstep *s);      /* envcheck and verify */
+int act_choice(struct run *r, const struct pstep *s);
+int act_backup(struct run *r, const struct pstep *s);
+int act_sqlapply(struct run *r, const struct pstep *s);
+int act_copy(struct run *r, const struct pstep *s);
+int act_tokensync(struct run *r, const struct pstep *s);
+int act_command(struct run *r, const struct pstep *s);
+int act_checklist(struct run *r, const struct pstep *s);
+
+#endif
