@@ -169,6 +169,7 @@ static int front_end(const char *sock, int plain, int readonly, int unattended, 
 #endif
 	{
 		(void)log_path;
+		(void)plain;
 		struct plain_opts po = {.readonly = readonly, .unattended = unattended, .out = stdout, .in = stdin};
 		code = plain_run(c, &v, &po);
 	}
