@@ -109,9 +109,14 @@ struct db *harness_connect(const char *database)
 	return d;
 }
 
-static void print_line(void *ud, const char *line, size_t len)
+static void keep_line(void *ud, const char *line, size_t len)
 {
-	fprintf(stderr, "  %s: %.*s\n", (const char *)ud, (int)len, line);
+	struct strbuf *sb = ud;
+	if (sb->len < 65536) {
+		sb_adds(sb, "  | ");
+		sb_add(sb, line, len);
+		sb_addc(sb, '\n');
+	}
 }
 
 int harness_load_sql_file(struct db *d, const char *path)
@@ -136,12 +141,15 @@ int harness_load_sql_file(struct db *d, const char *path)
 	struct proc_opts o = {.argv = argv, .stdin_fd = fd};
 	char *cause = NULL;
 	int code = -1;
-	int r = proc_run(&o, 300000, print_line, (void *)path_basename(path), &code, &cause);
+	struct strbuf out = STRBUF_INIT;
+	int r = proc_run(&o, 300000, keep_line, &out, &code, &cause);
 	close(fd);
 	if (r < 0 || code != 0) {
-		fprintf(stderr, "harness: loading %s: %s (exit %d)\n", path, cause ? cause : "failed", code);
+		fprintf(stderr, "harness: loading %s: %s (exit %d)\n%s", path, cause ? cause : "failed", code,
+			sb_str(&out));
 		r = -1;
 	}
+	sb_free(&out);
 	free(cause);
 	free(sock);
 	free(dbarg);
