@@ -1,0 +1,594 @@
+/*
+ * checks.c: the env-check and verify steps. Each check of the step is one item on the screen:
+ * "run" while it runs, then pass, warn (a check of level warn that did not hold) or fail, with
+ * a one-line detail ("hdfs: command not found", "got 2, expected 4", "9001 already in use") and
+ * the profile's fix, expanded for display.
+ *
+ * Probes, one per check kind:
+ *   command    the line (expanded with shell quoting) runs through run_shell; the output is
+ *              matched with a POSIX ERE whose group 1 (or whole match) is the value, compared
+ *              with a version spec. Exit 127 is the shell's "not found": the detail names the
+ *              command instead of showing "exit status 127".
+ *   sql        one connection per connection name for the whole pass over the checks (opened
+ *              on first use, also remembered when it failed so the same error is not retried
+ *              for every check), first column of the first row against `expect`.
+ *   ports_free a port is busy when something accepts on 127.0.0.1:port or when binding the
+ *              wildcard address fails (with SO_REUSEADDR, that bind fails for a listener on any
+ *              address, but not for connections lingering in TIME_WAIT).
+ *   disk_free  statvfs on the path or, if it does not exist yet, its nearest existing parent.
+ *   file       exists and is readable, after the sandbox guard.
+ *   http       one request per attempt; retried every interval until it passes or the timeout,
+ *              with a progress bar of elapsed/timeout and the last reason as its label.
+ *
+ * After the pass: failures block (the failure question: r reruns every check, s goes on and
+ * records the override in the journal, a aborts); warnings do not. Then one `next` question.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "core/http.h"
+#include "core/jsonpath.h"
+#include "core/run.h"
+
+#define CMD_TIMEOUT_S 60
+#define HTTP_ATTEMPT_TIMEOUT_S 10
+
+struct outcome {
+	int ok;
+	char *detail;           /* owned */
+};
+
+/* Connections opened during one pass, by name. A failed open is remembered (d == NULL). */
+struct conn_cache {
+	struct {
+		char *name;
+		struct db *d;
+	} v[8];
+	size_t n;
+};
+
+static void cache_close(struct conn_cache *cc)
+{
+	for (size_t i = 0; i < cc->n; i++) {
+		db_close(cc->v[i].d);
+		free(cc->v[i].name);
+	}
+	cc->n = 0;
+}
+
+static struct db *cache_get(struct run *r, struct conn_cache *cc, const char *name, int *opened_now)
+{
+	*opened_now = 0;
+	for (size_t i = 0; i < cc->n; i++)
+		if (strcmp(cc->v[i].name, name) == 0)
+			return cc->v[i].d;
+	struct db *d = run_db_open(r, name, NULL);
+	*opened_now = 1;
+	if (cc->n < sizeof cc->v / sizeof cc->v[0]) {
+		cc->v[cc->n].name = xstrdup(name);
+		cc->v[cc->n++].d = d;
+	} else {
+		/* more distinct connections than slots: not cached (no profile has that many) */
+		db_close(d);
+		d = NULL;
+	}
+	return d;
+}
+
+static void set_detail(struct outcome *o, int ok, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void set_detail(struct outcome *o, int ok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(o->detail);
+	o->detail = xvasprintf(fmt, ap);
+	va_end(ap);
+	o->ok = ok;
+}
+
+/* First non-empty line of text, trimmed and cut to 160 bytes. Caller frees. */
+static char *first_line(const char *text)
+{
+	const char *p = text ? text : "";
+	while (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r')
+		p++;
+	size_t n = strcspn(p, "\r\n");
+	if (n > 160)
+		n = 160;
+	return xstrndup(p, n);
+}
+
+/* ---- command */
+
+static void check_command(struct run *r, const struct pcheck *c, struct outcome *o)
+{
+	char *cmd = run_expand(r, c->command, EXPAND_SHELL);
+	if (!cmd) {
+		set_detail(o, 0, "cannot expand the command (see the log)");
+		return;
+	}
+	struct strbuf out = STRBUF_INIT;
+	int code = 0;
+	int timeout = c->timeout_s > 0 ? c->timeout_s : CMD_TIMEOUT_S;
+	if (run_shell(r, cmd, timeout, &code, &out) < 0) {
+		set_detail(o, 0, "could not run (see the log)");
+		goto done;
+	}
+	if (code == 127) {
+		/* the shell's "not found": name the command itself */
+		const char *p = c->command;
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " \t;|&");
+		char *word = xstrndup(p, n);
+		set_detail(o, 0, "%s: command not found", word);
+		free(word);
+		goto done;
+	}
+	if (c->expect_exit >= 0 && code != c->expect_exit) {
+		char *l = first_line(sb_str(&out));
+		set_detail(o, 0, "exit status %d%s%s", code, *l ? ": " : "", l);
+		free(l);
+		goto done;
+	}
+	char *value = NULL;
+	if (c->match && *c->match) {
+		regex_t re;
+		int e = regcomp(&re, c->match, REG_EXTENDED);
+		if (e != 0) {
+			char msg[128];
+			regerror(e, &re, msg, sizeof msg);
+			set_detail(o, 0, "bad match pattern /%s/: %s", c->match, msg);
+			goto done;
+		}
+		regmatch_t m[2];
+		if (regexec(&re, sb_str(&out), 2, m, 0) != 0) {
+			char *l = first_line(sb_str(&out));
+			set_detail(o, 0, "unexpected output%s%s", *l ? ": " : " (none)", l);
+			free(l);
+			regfree(&re);
+			goto done;
+		}
+		int g = m[1].rm_so >= 0 ? 1 : 0;
+		value = xstrndup(sb_str(&out) + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+		regfree(&re);
+	} else {
+		value = first_line(sb_str(&out));
+	}
+	if (c->version && *c->version) {
+		int v = version_check(value, c->version);
+		if (v < 0)
+			set_detail(o, 0, "cannot compare \"%s\" with \"%s\"", value, c->version);
+		else if (v == 0)
+			set_detail(o, 0, "%s (need %s)", value, c->version);
+		else
+			set_detail(o, 1, "%s", value);
+	} else {
+		set_detail(o, 1, "%s", *value ? value : "ok");
+	}
+	if (o->ok && c->capture)
+		vars_set(r->vars, c->capture, value, 0);
+	free(value);
+done:
+	sb_free(&out);
+	free(cmd);
+}
+
+/* ---- sql */
+
+static void check_sql(struct run *r, struct conn_cache *cc, const struct pcheck *c, struct outcome *o)
+{
+	int opened_now;
+	struct db *d = cache_get(r, cc, c->connection, &opened_now);
+	if (!d) {
+		set_detail(o, 0, "cannot connect to the database '%s'%s", c->connection,
+		           opened_now ? " (the log says why)" : " (see above)");
+		return;
+	}
+	char *q = run_expand(r, c->query, EXPAND_PLAIN);
+	char *want = c->expect ? run_expand(r, c->expect, EXPAND_PLAIN) : NULL;
+	if (!q || (c->expect && !want)) {
+		set_detail(o, 0, "cannot expand the query or the expected value (see the log)");
+		goto done;
+	}
+	ev_log(r, "sql", "%s", q);
+	char *val = NULL;
+	struct db_error err = {0};
+	int rc = db_query_value(d, q, &val, &err);
+	if (rc < 0) {
+		set_detail(o, 0, "ERROR %u (%s): %s", err.code, err.sqlstate, err.message);
+		if (db_is_connection_error(err.code)) {
+			/* the connection is gone: the next check (or rerun) opens a new one */
+			for (size_t i = 0; i < cc->n; i++) {
+				if (cc->v[i].d == d) {
+					db_close(d);
+					free(cc->v[i].name);
+					cc->v[i] = cc->v[--cc->n];
+					break;
+				}
+			}
+		}
+		goto done;
+	}
+	const char *shown = rc == 1 ? "(no row)" : val ? val : "NULL";
+	if (want && (rc == 1 || !val || strcmp(val, want) != 0)) {
+		if (c->fail_msg)
+			set_detail(o, 0, "%s: %s", shown, c->fail_msg);
+		else
+			set_detail(o, 0, "got %s, expected %s", shown, want);
+	} else {
+		set_detail(o, 1, "%s", shown);
+		if (c->capture)
+			vars_set(r->vars, c->capture, val ? val : "", 0);
+	}
+	free(val);
+done:
+	free(q);
+	free(want);
+}
+
+/* ---- ports_free */
+
+/* 1 busy, 0 free. */
+static int port_busy(int port)
+{
+	int busy = 0;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+		                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+			busy = 1;
+		close(fd);
+	}
+	if (busy)
+		return 1;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+		                        .sin_addr.s_addr = htonl(INADDR_ANY)};
+		/* EACCES (a privileged port, not root): only the connect test counts */
+		if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 && errno == EADDRINUSE)
+			busy = 1;
+		close(fd);
+	}
+	return busy;
+}
+
+static void check_ports(struct run *r, const struct pcheck *c, struct outcome *o)
+{
+	char *list = run_expand(r, c->ports, EXPAND_PLAIN);
+	if (!list) {
+		set_detail(o, 0, "cannot expand the port list (see the log)");
+		return;
+	}
+	struct strbuf busy = STRBUF_INIT, bad = STRBUF_INIT, all = STRBUF_INIT;
+	size_t nbusy = 0, nports = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(list, " ,\t\n", &save); t; t = strtok_r(NULL, " ,\t\n", &save)) {
+		char *end;
+		long p = strtol(t, &end, 10);
+		if (*end || p < 1 || p > 65535) {
+			sb_addf(&bad, "%s'%s'", bad.len ? ", " : "", t);
+			continue;
+		}
+		nports++;
+		sb_addf(&all, "%s%ld", all.len ? " " : "", p);
+		if (port_busy((int)p)) {
+			nbusy++;
+			sb_addf(&busy, "%s%ld", busy.len ? ", " : "", p);
+		}
+	}
+	if (bad.len)
+		set_detail(o, 0, "not a port: %s", sb_str(&bad));
+	else if (nbusy)
+		set_detail(o, 0, "%s already in use", sb_str(&busy));
+	else if (nports == 0)
+		set_detail(o, 1, "no ports to check");
+	else
+		set_detail(o, 1, "%s free", sb_str(&all));
+	sb_free(&busy);
+	sb_free(&bad);
+	sb_free(&all);
+	free(list);
+}
+
+/* ---- disk_free */
+
+static void check_disk(struct run *r, const struct pcheck *c, struct outcome *o)
+{
+	char *path = run_expand(r, c->path, EXPAND_PLAIN);
+	if (!path || !*path) {
+		set_detail(o, 0, "no path");
+		free(path);
+		return;
+	}
+	char *p = xstrdup(path);
+	while (!path_exists(p) && strcmp(p, "/") != 0 && strcmp(p, ".") != 0) {
+		char *up = path_dirname(p);
+		free(p);
+		p = up;
+	}
+	struct statvfs st;
+	if (statvfs(p, &st) < 0) {
+		set_detail(o, 0, "%s: %s", p, strerror(errno));
+	} else {
+		unsigned long long mb = (unsigned long long)st.f_bavail * st.f_frsize / (1024 * 1024);
+		const char *where = strcmp(p, path) == 0 ? "" : " (nearest existing folder)";
+		if ((long long)mb >= (long long)c->min_mb)
+			set_detail(o, 1, "%llu MB free on %s%s", mb, p, where);
+		else
+			set_detail(o, 0, "%llu MB free on %s%s, need %ld MB", mb, p, where, c->min_mb);
+	}
+	free(p);
+	free(path);
+}
+
+/* ---- file */
+
+static void check_file(struct run *r, const struct pcheck *c, struct outcome *o)
+{
+	char *path = run_expand(r, c->path, EXPAND_PLAIN);
+	if (!path || !*path) {
+		set_detail(o, 0, "no path");
+		free(path);
+		return;
+	}
+	struct stat st;
+	if (run_guard_path(r, path) < 0)
+		set_detail(o, 0, "%s: refused by the sandbox guard", path);
+	else if (stat(path, &st) < 0)
+		set_detail(o, 0, "%s: %s", path, errno == ENOENT ? "missing" : strerror(errno));
+	else if (access(path, R_OK) < 0)
+		set_detail(o, 0, "%s: not readable (%s)", path, strerror(errno));
+	else
+		set_detail(o, 1, "%s (%lld bytes)", path, (long long)st.st_size);
+	free(path);
+}
+
+/* ---- http */
+
+static void http_log(void *ud, const char *line)
+{
+	ev_log(ud, "info", "%s", line);
+}
+
+/* One attempt. 1 pass, 0 not (yet), with o->detail. */
+static int http_attempt(struct run *r, const struct pcheck *c, const char *url, const struct strvec *headers,
+                        const char *body, int timeout_s, struct outcome *o)
+{
+	struct http_req q = {.method = c->method, .url = url, .headers = headers, .body = body,
+	                     .timeout_s = timeout_s, .log = http_log, .ud = r};
+	struct http_resp resp;
+	char *cause = NULL;
+	int ok = 0;
+	if (http_request(&q, &resp, &cause) < 0) {
+		set_detail(o, 0, "%s", cause);
+		free(cause);
+		goto done;
+	}
+	int status_ok = c->status ? resp.status == c->status : resp.status >= 200 && resp.status <= 299;
+	if (!status_ok) {
+		char *l = first_line(resp.body);
+		if (c->status)
+			set_detail(o, 0, "HTTP %ld, expected %d%s%s", resp.status, c->status, *l ? ": " : "", l);
+		else
+			set_detail(o, 0, "HTTP %ld%s%s", resp.status, *l ? ": " : "", l);
+		free(l);
+		goto done;
+	}
+	if (c->body_match && *c->body_match) {
+		regex_t re;
+		int e = regcomp(&re, c->body_match, REG_EXTENDED | REG_NOSUB);
+		if (e != 0) {
+			char msg[128];
+			regerror(e, &re, msg, sizeof msg);
+			set_detail(o, 0, "bad body_match /%s/: %s", c->body_match, msg);
+			goto done;
+		}
+		int m = regexec(&re, resp.body, 0, NULL, 0);
+		regfree(&re);
+		if (m != 0) {
+			char *l = first_line(resp.body);
+			set_detail(o, 0, "HTTP %ld, body does not match /%s/%s%s", resp.status, c->body_match, *l ? ": " : "", l);
+			free(l);
+			goto done;
+		}
+	}
+	if (c->njson > 0) {
+		char *msg = NULL;
+		int j = jsonpath_check_text(resp.body, resp.body_len, c->json, c->njson, &msg);
+		if (j != 1) {
+			set_detail(o, 0, "%s", msg ? msg : "JSON check failed");
+			free(msg);
+			goto done;
+		}
+	}
+	set_detail(o, 1, "HTTP %ld in %.0f ms", resp.status, resp.elapsed_s * 1000.0);
+	ok = 1;
+done:
+	http_resp_free(&resp);
+	return ok;
+}
+
+static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
+{
+	char *url = run_expand(r, c->url, EXPAND_PLAIN);
+	char *body = c->body ? run_expand(r, c->body, EXPAND_PLAIN) : NULL;
+	struct strvec headers = STRVEC_INIT;
+	int bad = !url || (c->body && !body);
+	for (size_t i = 0; i < c->headers.n && !bad; i++) {
+		char *h = run_expand(r, c->headers.v[i], EXPAND_PLAIN);
+		if (!h)
+			bad = 1;
+		else
+			sv_push_owned(&headers, h);
+	}
+	if (bad) {
+		set_detail(o, 0, "cannot expand the request (see the log)");
+		goto done;
+	}
+	uint64_t t0 = mono_ms();
+	uint64_t limit = (uint64_t)(c->timeout_s > 0 ? c->timeout_s : 0) * 1000;
+	int interval = c->interval_s > 0 ? c->interval_s : 2;
+	for (int attempt = 1;; attempt++) {
+		uint64_t elapsed = mono_ms() - t0;
+		int per = HTTP_ATTEMPT_TIMEOUT_S;
+		if (limit && elapsed < limit && (limit - elapsed) / 1000 + 1 < (uint64_t)per)
+			per = (int)((limit - elapsed) / 1000 + 1);
+		if (http_attempt(r, c, url, &headers, body, per, o))
+			break;
+		elapsed = mono_ms() - t0;
+		if (!limit || elapsed + (uint64_t)interval * 1000 > limit || r->abort_requested) {
+			if (limit && attempt > 1) {
+				char *d = xasprintf("%s (still failing after %d s, %d attempts)", o->detail, c->timeout_s, attempt);
+				free(o->detail);
+				o->detail = d;
+			}
+			break;
+		}
+		char *label = xasprintf("%s: %s", c->name, o->detail);
+		ev_progress(r, (double)elapsed / 1000.0, (double)c->timeout_s, label);
+		free(label);
+		/* sleep in small slices so an abort is seen promptly */
+		uint64_t until = mono_ms() + (uint64_t)interval * 1000;
+		while (mono_ms() < until && !r->abort_requested)
+			usleep(50 * 1000);
+		if (r->abort_requested)
+			break;
+	}
+	if (limit) {
+		char *label = xasprintf("%s: %s", c->name, o->ok ? "passed" : "gave up");
+		ev_progress(r, (double)(mono_ms() - t0) / 1000.0, (double)c->timeout_s, label);
+		free(label);
+	}
+done:
+	free(url);
+	free(body);
+	sv_free(&headers);
+}
+
+/* ---- the step */
+
+static const char *kind_word(enum check_kind k)
+{
+	switch (k) {
+	case CK_COMMAND: return "command";
+	case CK_SQL: return "sql";
+	case CK_PORTS_FREE: return "ports";
+	case CK_DISK_FREE: return "disk";
+	case CK_FILE: return "file";
+	case CK_HTTP: return "http";
+	}
+	return "?";
+}
+
+/* One pass over every check; returns -1 on abort, else sets *nfail and *nwarn. */
+static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn)
+{
+	struct conn_cache cc = {0};
+	*nfail = *nwarn = 0;
+	for (size_t i = 0; i < s->nchecks; i++) {
+		const struct pcheck *c = &s->checks[i];
+		char key[32];
+		snprintf(key, sizeof key, "check%zu", i + 1);
+		if (r->abort_requested) {
+			cache_close(&cc);
+			return -1;
+		}
+		if (c->when) {
+			char *cause = NULL;
+			int w = cond_eval(r->vars, c->when, NULL, &cause);
+			if (w == 0) {
+				char *d = xasprintf("skipped: %s is false", c->when);
+				ev_item(r, key, c->name, "info", d, "");
+				free(d);
+				continue;
+			}
+			if (w < 0) {
+				ev_item(r, key, c->name, "fail", cause, "");
+				free(cause);
+				(*nfail)++;
+				continue;
+			}
+		}
+		ev_item(r, key, c->name, "run", "", "");
+		struct outcome o = {0, NULL};
+		switch (c->kind) {
+		case CK_COMMAND: check_command(r, c, &o); break;
+		case CK_SQL: check_sql(r, &cc, c, &o); break;
+		case CK_PORTS_FREE: check_ports(r, c, &o); break;
+		case CK_DISK_FREE: check_disk(r, c, &o); break;
+		case CK_FILE: check_file(r, c, &o); break;
+		case CK_HTTP: check_http(r, c, &o); break;
+		}
+		const char *status = o.ok ? "pass" : c->level == LV_WARN ? "warn" : "fail";
+		char *fix = !o.ok && c->fix ? run_expand(r, c->fix, EXPAND_DISPLAY) : NULL;
+		ev_item(r, key, c->name, status, o.detail ? o.detail : "", fix ? fix : "");
+		ev_log(r, o.ok ? "info" : c->level == LV_WARN ? "warn" : "error", "check %s (%s): %s: %s", c->name,
+		       kind_word(c->kind), status, o.detail ? o.detail : "");
+		if (!o.ok) {
+			if (c->level == LV_WARN)
+				(*nwarn)++;
+			else
+				(*nfail)++;
+		}
+		free(fix);
+		free(o.detail);
+	}
+	cache_close(&cc);
+	return r->abort_requested ? -1 : 0;
+}
+
+int act_checks(struct run *r, const struct pstep *s)
+{
+	int nfail = 0, nwarn = 0, overridden = 0;
+	for (;;) {
+		if (run_pass(r, s, &nfail, &nwarn) < 0)
+			return STEP_ABORT;
+		if (nfail == 0)
+			break;
+		char *what = xasprintf("%d check%s failed", nfail, nfail == 1 ? "" : "s");
+		int c = run_ask_failure(r, s->id, what);
+		free(what);
+		if (c == 'r') {
+			ev_log(r, "info", "running the checks again");
+			continue;
+		}
+		if (c == 's') {
+			run_journal(r, "override", "\"failed\":%d,\"warnings\":%d", nfail, nwarn);
+			ev_log(r, "warn", "the operator continues despite %d failed check%s", nfail, nfail == 1 ? "" : "s");
+			sv_push_owned(&r->done_notes, xasprintf("%s: continued despite %d failed check%s", s->id, nfail,
+			                                        nfail == 1 ? "" : "s"));
+			overridden = 1;
+			break;
+		}
+		return STEP_ABORT;
+	}
+	char *prompt;
+	if (overridden)
+		prompt = xasprintf("Continue despite %d failed check%s?", nfail, nfail == 1 ? "" : "s");
+	else if (nwarn)
+		prompt = xasprintf("Continue with %d warning%s?", nwarn, nwarn == 1 ? "" : "s");
+	else
+		prompt = xstrdup("All checks passed. Continue?");
+	struct ask q = {.qid = s->id, .kind = "next", .prompt = prompt, .def = "yes"};
+	char *a = run_ask(r, &q);
+	free(prompt);
+	if (!a)
+		return STEP_ABORT;
+	int yes = strcmp(a, "yes") == 0;
+	free(a);
+	return yes ? STEP_OK : STEP_ABORT;
+}
