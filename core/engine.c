@@ -570,9 +570,10 @@ end:
 		write_meta(r, target, target_sha, outcome, started);
 #ifdef HAVE_WORLD
 	if (have_world) {
+		char *root = xstrdup(world.root);
+		ev_log(r, "info", o->keep ? "stopping the sandbox's processes; its files stay under %s" : "removing the sandbox %s", root);
 		world_teardown(&world, o->keep);
-		if (o->keep)
-			ev_log(r, "info", "the sandbox is kept under %s", world.root);
+		free(root);
 	}
 #endif
 	/* Let front ends read the end; an unattended run with none attached ends at once. */

@@ -329,6 +329,17 @@ int run_guard_path(struct run *r, const char *path)
 	return -1;
 }
 
+int run_guard_read(struct run *r, const char *path)
+{
+	/* The profile's own files (its folder and the assets beside it) are inputs, not the
+	 * installation: reading them is allowed in sandbox mode too. */
+	char *top = path_join(r->prof->dir, "..");
+	char *rtop = realpath(top, NULL), *rpath = realpath(path, NULL);
+	int inside = rtop && rpath && str_starts(rpath, rtop) && (rpath[strlen(rtop)] == '/');
+	free(top), free(rtop), free(rpath);
+	return inside ? 0 : run_guard_path(r, path);
+}
+
 struct shell_ud {
 	struct run *r;
 	struct strbuf *capture;

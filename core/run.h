@@ -84,6 +84,8 @@ struct db *run_db_open(struct run *r, const char *name, struct db_params *out_pa
 void run_db_params_free(struct db_params *p);
 /* The guard for a path the action is about to touch (always allowed outside sandbox mode). 0 ok. */
 int run_guard_path(struct run *r, const char *path);
+/* The same for a file only read: the profile's own folder and assets are always readable. */
+int run_guard_read(struct run *r, const char *path);
 /* Runs a shell command line (already expanded with EXPAND_SHELL) with output streamed to the log. */
 int run_shell(struct run *r, const char *cmdline, int timeout_s, int *exit_code, struct strbuf *capture);
 /* Backup gate: 0 when a destructive step may run (a verified backup exists, or the operator typed

@@ -41,27 +41,49 @@ static void on_line(void *ud, const char *line, size_t len)
 
 /* In sandbox mode a command line may not name an absolute path outside the sandbox. The shell
  * is opaque to us, so this is a conservative lexical check of every word that starts with '/'. */
+static int guard_word(struct run *r, const char *w)
+{
+	if (*w != '/' || str_starts(w, "/bin/") || str_starts(w, "/usr/bin/") || str_starts(w, "/dev/null"))
+		return 0;
+	return run_guard_path(r, w);
+}
+
 static int guard_cmdline(struct run *r, const char *cmd)
 {
 	if (!guard_enabled())
 		return 0;
-	const char *p = cmd;
-	while (*p) {
-		while (*p == ' ' || *p == '\'' || *p == '"' || *p == '=')
-			p++;
-		const char *st = p;
-		while (*p && *p != ' ' && *p != '\'' && *p != '"')
-			p++;
-		if (*st == '/' && p > st) {
-			char *w = xstrndup(st, (size_t)(p - st));
-			int bad = !str_starts(w, "/bin/") && !str_starts(w, "/usr/bin/") && !str_starts(w, "/dev/null") &&
-				  run_guard_path(r, w) < 0;
-			free(w);
-			if (bad)
-				return -1;
+	/* Split into shell words the simple way: quotes join ('a'/b is one word a/b), unquoted
+	 * blanks and operators separate. Good enough for profile command lines. */
+	struct strbuf w = STRBUF_INIT;
+	char q = 0;
+	int bad = 0;
+	for (const char *p = cmd;; p++) {
+		char c = *p;
+		if (q) {
+			if (c == q)
+				q = 0;
+			else if (c)
+				sb_addc(&w, c);
+			if (c)
+				continue;
 		}
+		if (c == '\'' || c == '"') {
+			q = c;
+			continue;
+		}
+		if (!c || c == ' ' || c == '\t' || c == ';' || c == '|' || c == '&' || c == '>' || c == '<' || c == '=' ||
+		    c == '(' || c == ')') {
+			if (w.len && guard_word(r, sb_str(&w)) < 0)
+				bad = 1;
+			sb_reset(&w);
+			if (!c)
+				break;
+			continue;
+		}
+		sb_addc(&w, c);
 	}
-	return 0;
+	sb_free(&w);
+	return bad ? -1 : 0;
 }
 
 static int run_one(struct run *r, const struct pstep *s, const struct pcommand *c, int idx)

@@ -131,7 +131,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		if (s->files[i].when && cond_eval(r->vars, s->files[i].when, NULL, NULL) <= 0)
 			continue;
 		char *path = run_expand(r, s->files[i].path, EXPAND_PLAIN);
-		if (!path || run_guard_path(r, path) < 0) {
+		if (!path || run_guard_read(r, path) < 0) {
 			free(path);
 			goto out;
 		}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# upwiz check / list / plan / --help: exit codes and FILE:LINE:COL errors, secrets refused on argv.
+set -u
+bin=${UPWIZ_BIN:?}
+fail=0; pass=0
+t() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+out=$("$bin" check linkis-1.3.2-to-1.4.0 2>&1); rc=$?
+t "bundled Linkis profile checks clean" '[ $rc -eq 0 ] && grep -q "ok (linkis-1.3.2-to-1.4.0" <<<"$out"'
+
+cat > "$tmp/bad.yaml" <<'Y'
+id: bad
+title: Bad
+from: "1"
+to: "2"
+target: x
+steps:
+  - id: a
+    screen: envcheck
+    checks:
+      - name: c
+        comand: "true"
+  - id: a
+    screen: nosuch
+Y
+out=$("$bin" check "$tmp/bad.yaml" 2>&1); rc=$?
+t "malformed profile exits 2" '[ $rc -eq 2 ]'
+t "unknown field named with line:col" 'grep -q "bad.yaml:11:9: unknown field .comand." <<<"$out"'
+t "unknown screen named with line:col" 'grep -q "bad.yaml:13:13: unknown screen .nosuch." <<<"$out"'
+
+printf 'id: x\ntitle: [unclosed\n' > "$tmp/syntax.yaml"
+out=$("$bin" check "$tmp/syntax.yaml" 2>&1); rc=$?
+t "YAML syntax error exits 2 with position" '[ $rc -eq 2 ] && grep -qE "syntax.yaml:[0-9]+:[0-9]+: " <<<"$out"'
+
+out=$("$bin" check "$tmp/missing.yaml" 2>&1); rc=$?
+t "missing file exits 2 naming it" '[ $rc -eq 2 ] && grep -q "missing.yaml" <<<"$out"'
+
+out=$("$bin" list 2>&1)
+t "list shows the Linkis profile with from -> to" 'grep -q "linkis-1.3.2-to-1.4.0.*1.3.2 -> 1.4.0" <<<"$out"'
+
+out=$("$bin" run linkis-1.3.2-to-1.4.0 --var DB_PASSWORD=hunter22 --plain 2>&1 </dev/null); rc=$?
+t "a secret on the command line is refused (exit 2)" '[ $rc -eq 2 ] && grep -q "secret" <<<"$out"'
+
+out=$("$bin" plan linkis-1.3.2-to-1.4.0 --var LINKIS_HOME=/nonexistent 2>&1); rc=$?
+t "plan lists all nine steps" '[ $rc -eq 0 ] && [ $(grep -cE "^ ?[0-9]+\. " <<<"$out") -eq 9 ]'
+t "plan shows the start command and the danger option" 'grep -q "linkis-start-all.sh" <<<"$out" && grep -q "DANGER" <<<"$out"'
+
+out=$("$bin" --help); rc=$?
+t "--help documents the exit codes" '[ $rc -eq 0 ] && grep -q "3 refused" <<<"$out"'
+out=$("$bin" frobnicate 2>&1); rc=$?
+t "unknown command exits 2" '[ $rc -eq 2 ]'
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
