@@ -48,6 +48,7 @@ struct view_log_line {
 	char level[8];
 	char *step;
 	char *text;
+	size_t cap;                 /* private: bytes allocated at `text` (`step` shares that block) */
 };
 
 struct view {
@@ -60,7 +61,7 @@ struct view {
 	struct view_question *ask;  /* the open question, or NULL */
 	/* The log: a ring of the last `log_cap` lines; log_total counts all lines ever seen. */
 	struct view_log_line *log;
-	size_t log_cap, log_len, log_head;
+	size_t log_cap, log_len, log_head;   /* log_head: the slot the next line goes to; read with view_log_at() */
 	unsigned long long log_total;
 	char *last_error;           /* text of the last error-level log line */
 	int finished;
@@ -69,6 +70,16 @@ struct view {
 	unsigned long long generation;  /* bumped by every change: a UI redraws when it moved */
 };
 
+/* Limits: a line longer than VIEW_LINE_MAX is rejected whole; a log line's text is cut (at a
+ * UTF-8 boundary, marked " [...]") to VIEW_LOG_TEXT_MAX bytes; at most VIEW_MAX_STEPS steps,
+ * VIEW_MAX_ITEMS items per step and VIEW_MAX_OPTIONS options are kept (more are ignored). */
+#define VIEW_LINE_MAX (1024 * 1024)
+#define VIEW_LOG_TEXT_MAX (16 * 1024)
+#define VIEW_MAX_STEPS 1024
+#define VIEW_MAX_ITEMS 4096
+#define VIEW_MAX_OPTIONS 256
+
+/* log_cap: how many log lines the ring keeps (0: none; log_total and last_error still work). */
 void view_init(struct view *v, size_t log_cap);
 void view_free(struct view *v);
 /* Applies one event line (a JSON object, without the newline). Returns 0, or -1 if the line is
