@@ -25,7 +25,19 @@ static void on_line(void *ud, const char *line, size_t len)
 {
 	struct cmd_ud *u = ud;
 	ev_output(u->r, line, len);
-	char *l = xstrndup(line, len);
+	/* Match on the text as the operator reads it: vendor scripts colour "Succeed" with ANSI codes. */
+	char *l = xmalloc(len + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == 0x1b && i + 1 < len && line[i + 1] == '[') {
+			i += 2;
+			while (i < len && !(line[i] >= '@' && line[i] <= '~'))
+				i++;
+			continue;
+		}
+		l[k++] = line[i];
+	}
+	l[k] = '\0';
 	regmatch_t m[2];
 	if (u->has_ms && regexec(&u->ms, l, 2, m, 0) == 0) {
 		char *what = m[1].rm_so >= 0 ? xstrndup(l + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so)) : xstrdup(l);
@@ -41,9 +53,10 @@ static void on_line(void *ud, const char *line, size_t len)
 
 /* In sandbox mode a command line may not name an absolute path outside the sandbox. The shell
  * is opaque to us, so this is a conservative lexical check of every word that starts with '/'. */
-static int guard_word(struct run *r, const char *w)
+static int guard_word(struct run *r, const char *w, int first)
 {
-	if (*w != '/' || str_starts(w, "/bin/") || str_starts(w, "/usr/bin/") || str_starts(w, "/dev/null"))
+	/* A system program may be run (the first word), never written to or named as an argument. */
+	if (*w != '/' || strcmp(w, "/dev/null") == 0 || (first && (str_starts(w, "/bin/") || str_starts(w, "/usr/bin/"))))
 		return 0;
 	return run_guard_path(r, w);
 }
@@ -56,7 +69,7 @@ static int guard_cmdline(struct run *r, const char *cmd)
 	 * blanks and operators separate. Good enough for profile command lines. */
 	struct strbuf w = STRBUF_INIT;
 	char q = 0;
-	int bad = 0;
+	int bad = 0, idx = 0;
 	for (const char *p = cmd;; p++) {
 		char c = *p;
 		if (q) {
@@ -73,8 +86,12 @@ static int guard_cmdline(struct run *r, const char *cmd)
 		}
 		if (!c || c == ' ' || c == '\t' || c == ';' || c == '|' || c == '&' || c == '>' || c == '<' || c == '=' ||
 		    c == '(' || c == ')') {
-			if (w.len && guard_word(r, sb_str(&w)) < 0)
+			if (w.len && guard_word(r, sb_str(&w), idx == 0) < 0)
 				bad = 1;
+			if (w.len)
+				idx++;
+			if (c && c != ' ' && c != '\t' && c != '=')
+				idx = 0;   /* an operator starts a new command */
 			sb_reset(&w);
 			if (!c)
 				break;
