@@ -237,6 +237,22 @@ static void collect_pids(const char *dir, int in_pid_dir, const char *root, pid_
 	closedir(d);
 }
 
+/* Running, as opposed to gone or a zombie waiting for a slow init to reap it (kill(pid, 0)
+ * succeeds on a zombie, and the services are orphans). */
+static int pid_running(pid_t pid)
+{
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%ld/stat", (long)pid);
+	size_t len;
+	char *st = read_file(p, &len, NULL);
+	if (!st)
+		return kill(pid, 0) == 0;
+	char *rp = strrchr(st, ')');
+	int running = rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X' && rp[2] != 'x';
+	free(st);
+	return running;
+}
+
 static void kill_recorded(const char *root)
 {
 	pid_t pids[256];
@@ -250,14 +266,14 @@ static void kill_recorded(const char *root)
 	for (;;) {
 		size_t alive = 0;
 		for (size_t i = 0; i < n; i++)
-			if (pids[i] > 0 && kill(pids[i], 0) == 0)
+			if (pid_running(pids[i]))
 				alive++;
 		if (!alive || mono_ms() >= dl)
 			break;
 		usleep(20000);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (kill(pids[i], 0) == 0)
+		if (pid_running(pids[i]))
 			kill(pids[i], SIGKILL);
 }
 

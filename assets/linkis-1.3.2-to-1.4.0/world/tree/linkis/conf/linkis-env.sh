@@ -132,7 +132,8 @@ export ENABLE_HIVE=true
 export ENABLE_SPARK=true
 
 ## Sandbox world only (not in a real linkis-env.sh): the simulated services are `upwiz sim-http`
-## processes answering from the routes under LINKIS_SIM_DIR; sleeps are scaled down.
+## processes answering from the routes under LINKIS_SIM_DIR; the scripts' waits are scaled by
+## LINKIS_SIM_TIME_SCALE per mille (20: "sleep 15" takes 0.3 s; 1000: real time).
 LINKIS_SIM_BIN="${UPWIZ}"
 LINKIS_SIM_DIR=${ROOT}/sim
-LINKIS_SIM_TIME_SCALE=${LINKIS_SIM_TIME_SCALE:-0.02}
+LINKIS_SIM_TIME_SCALE=${LINKIS_SIM_TIME_SCALE:-20}

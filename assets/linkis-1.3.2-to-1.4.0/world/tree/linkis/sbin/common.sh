@@ -47,16 +47,36 @@ isSuccess() {
 
 # ---- simulation helpers (not in the real common.sh)
 
-# sim_sleep SECONDS: the real wait, scaled (0.02 by default: "sleep 15" takes 0.3 s).
+# sim_sleep SECONDS: the real wait, scaled: LINKIS_SIM_TIME_SCALE is per mille (20 by default:
+# "sleep 15" takes 0.3 s). Shell arithmetic only: a fork costs more than the wait on some hosts.
 sim_sleep() {
-    sleep "$(awk -v s="$1" -v k="${LINKIS_SIM_TIME_SCALE:-0.02}" 'BEGIN { printf "%.3f", s * k }')"
+    _ms=$(( $1 * ${LINKIS_SIM_TIME_SCALE:-20} ))
+    _f=$(( _ms % 1000 ))
+    if [ $_f -lt 10 ]; then _f="00$_f"; elif [ $_f -lt 100 ]; then _f="0$_f"; fi
+    sleep "$(( _ms / 1000 )).$_f"
+}
+
+# sim_pid_alive PID: true while the process runs. A zombie (exited, not yet reaped: the
+# services are orphans, and some inits reap slowly) counts as dead, unlike with kill -0.
+sim_pid_alive() {
+    [ -n "$1" ] || return 1
+    if [ -r "/proc/$1/stat" ]; then
+        read -r _stat < "/proc/$1/stat" 2>/dev/null || return 1
+        _stat=${_stat##*) }
+        case "${_stat%% *}" in
+            Z|X|x) return 1 ;;
+        esac
+        return 0
+    fi
+    kill -0 "$1" 2>/dev/null
 }
 
 # sim_alive PIDFILE: true when the file names a live process.
 sim_alive() {
     [ -f "$1" ] || return 1
-    _pid=$(cat "$1" 2>/dev/null)
-    [ -n "$_pid" ] && kill -0 "$_pid" 2>/dev/null
+    _pid=""
+    read -r _pid < "$1" 2>/dev/null
+    sim_pid_alive "$_pid"
 }
 
 # sim_mysql ARGS...: the mariadb/mysql client with conf/db.sh's account. The password goes
@@ -86,22 +106,12 @@ sim_mysql() {
     return $_rc
 }
 
-# The six services: short name, Eureka application name, port.
-sim_services() {
-    echo "cg-engineconnmanager LINKIS-CG-ENGINECONNMANAGER $ENGINECONNMANAGER_PORT"
-    echo "cg-entrance LINKIS-CG-ENTRANCE $ENTRANCE_PORT"
-    echo "cg-linkismanager LINKIS-CG-LINKISMANAGER $MANAGER_PORT"
-    echo "mg-eureka LINKIS-MG-EUREKA $EUREKA_PORT"
-    echo "mg-gateway LINKIS-MG-GATEWAY $GATEWAY_PORT"
-    echo "ps-publicservice LINKIS-PS-PUBLICSERVICE $PUBLICSERVICE_PORT"
-}
-
 # sim_registry_refresh: rewrites what the simulated Eureka answers (JSON for
 # Accept: application/json, XML otherwise, and the dashboard page) from the pid files: a
 # service is registered while its process lives; a stopped one has cancelled its lease.
 sim_registry_refresh() {
     _state="$LINKIS_SIM_DIR/state"
-    mkdir -p "$_state" || return 1
+    [ -d "$_state" ] || mkdir -p "$_state" || return 1
     _piddir="${LINKIS_PID_DIR:-$LINKIS_HOME/pid}"
     _now="$(date +%s)000"
     _up=0
@@ -111,7 +121,16 @@ sim_registry_refresh() {
     _apps=""
     _rows=""
     _xapps=""
-    while read -r _short _app _port; do
+    for _entry in "cg-engineconnmanager LINKIS-CG-ENGINECONNMANAGER $ENGINECONNMANAGER_PORT" \
+                  "cg-entrance LINKIS-CG-ENTRANCE $ENTRANCE_PORT" \
+                  "cg-linkismanager LINKIS-CG-LINKISMANAGER $MANAGER_PORT" \
+                  "mg-eureka LINKIS-MG-EUREKA $EUREKA_PORT" \
+                  "mg-gateway LINKIS-MG-GATEWAY $GATEWAY_PORT" \
+                  "ps-publicservice LINKIS-PS-PUBLICSERVICE $PUBLICSERVICE_PORT"; do
+        _short=${_entry%% *}
+        _port=${_entry##* }
+        _app=${_entry#* }
+        _app=${_app% *}
         sim_alive "$_piddir/linkis_$_short.pid" || continue
         _up=$((_up + 1))
         _svc="linkis-$_short"
@@ -119,9 +138,7 @@ sim_registry_refresh() {
         _apps="$_apps${_apps:+,}{\"name\":\"$_app\",\"instance\":[$_inst]}"
         _xapps="$_xapps<application><name>$_app</name><instance><instanceId>127.0.0.1:$_svc:$_port</instanceId><hostName>127.0.0.1</hostName><app>$_app</app><ipAddr>127.0.0.1</ipAddr><status>UP</status><overriddenstatus>UNKNOWN</overriddenstatus><port enabled=\"true\">$_port</port><vipAddress>$_svc</vipAddress></instance></application>"
         _rows="$_rows<tr><td><b>$_app</b></td><td>n/a (1)</td><td>(1)</td><td>UP (1) - <a href=\"http://127.0.0.1:$_port/actuator/info\">127.0.0.1:$_svc:$_port</a></td></tr>"
-    done <<SIMEOF
-$(sim_services)
-SIMEOF
+    done
     _hash=""
     [ "$_up" -gt 0 ] && _hash="UP_${_up}_"
     printf '{"applications":{"versions__delta":"1","apps__hashcode":"%s","application":[%s]}}\n' "$_hash" "$_apps" > "$_json"

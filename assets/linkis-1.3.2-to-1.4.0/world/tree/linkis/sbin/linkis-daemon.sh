@@ -47,12 +47,9 @@ fi
 start()
 {
   echo "Start to check whether the $SERVER_NAME is running"
-  if [ -f "${SERVER_PID}" ]; then
-      pid=$(cat "${SERVER_PID}")
-      if kill -0 "${pid}" >/dev/null 2>&1; then
-        echo "$SERVER_NAME is already running."
-        exit 1
-      fi
+  if sim_alive "${SERVER_PID}"; then
+      echo "$SERVER_NAME is already running."
+      exit 1
   fi
   export SERVER_START_BIN=$LINKIS_HOME/sbin/ext/linkis-$SERVER_NAME
   if [ ! -f "${SERVER_START_BIN}" ]; then
@@ -72,7 +69,7 @@ wait_for_server_to_die() {
   forceKill=1
   while [ "$tries" -gt 0 ]; do
     kill "${pid}" > /dev/null 2>&1
-    if kill -0 "${pid}" > /dev/null 2>&1; then
+    if sim_pid_alive "${pid}"; then
       sim_sleep 3
     else
       forceKill=0
@@ -91,7 +88,8 @@ stop()
   if [ ! -f "${SERVER_PID}" ]; then
       echo "server $SERVER_NAME is not running"
   else
-      pid=$(cat "${SERVER_PID}")
+      pid=""
+      read -r pid < "${SERVER_PID}"
       if [ -z "${pid}" ]; then
         echo "server $SERVER_NAME is not running"
       else
@@ -117,12 +115,13 @@ status()
       echo "server $SERVER_NAME is stopped"
       exit 1
   else
-      pid=$(cat "${SERVER_PID}")
+      pid=""
+      read -r pid < "${SERVER_PID}"
       if [ -z "${pid}" ]; then
         echo "server $SERVER_NAME is not running"
         exit 1
       fi
-      if ! kill -0 "${pid}" >/dev/null 2>&1; then
+      if ! sim_pid_alive "${pid}"; then
         echo "server $SERVER_NAME is not running"
         exit 1
       fi
