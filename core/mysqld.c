@@ -179,6 +179,21 @@ static int launch(struct mysqld *m, char **cause)
 	char *a_socket = xasprintf("--socket=%s", m->socket);
 	char *a_pid = xasprintf("--pid-file=%s", m->pidfile);
 	char *a_log = xasprintf("--log-error=%s", m->errlog);
+	/* its own tmpdir: a shared /tmp being cleaned under a running server broke queries here */
+	char *tmp = path_join(m->dir, "tmp");
+	char *a_tmp = xasprintf("--tmpdir=%s", tmp);
+	if (mkdir_p(tmp, 0700, cause) < 0) {
+		free(tmp);
+		free(a_tmp);
+		free(a_datadir);
+		free(a_socket);
+		free(a_pid);
+		free(a_log);
+		free(bin);
+		close(logfd);
+		return -1;
+	}
+	free(tmp);
 	const char *argv[20];
 	int n = 0;
 	argv[n++] = bin;
@@ -194,6 +209,7 @@ static int launch(struct mysqld *m, char **cause)
 	argv[n++] = "--innodb-log-file-size=16M";
 	argv[n++] = "--skip-name-resolve";
 	argv[n++] = "--max-allowed-packet=64M";
+	argv[n++] = a_tmp;
 	if (geteuid() == 0)
 		argv[n++] = "--user=root";
 	argv[n] = NULL;
@@ -206,6 +222,7 @@ static int launch(struct mysqld *m, char **cause)
 	free(a_socket);
 	free(a_pid);
 	free(a_log);
+	free(a_tmp);
 	free(bin);
 	if (!m->proc)
 		return -1;

@@ -66,7 +66,8 @@ int proc_write(struct proc *p, const void *buf, size_t len);
  * waited for beyond 200 ms). Returns 1 exited (*wstatus set, may be NULL), 0 timed out, -1 error.
  */
 int proc_wait(struct proc *p, int timeout_ms, proc_line_fn fn, void *ud, int *wstatus);
-void proc_kill(struct proc *p, int sig);    /* to the child's whole process group; no-op once reaped */
+/* To the child's whole process group, also after the child itself exited (daemons it left in the group). */
+void proc_kill(struct proc *p, int sig);
 pid_t proc_pid(const struct proc *p);
 /* Kills the group (SIGTERM, then SIGKILL after 2 s) if the child is still running, reaps, closes. A child that
  * already exited is not signalled, nor are daemons it left behind. NULL is fine. */

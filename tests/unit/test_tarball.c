@@ -55,7 +55,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char long_name[300];
+static char long_name[512];
 
 static void make_tree(void)
 {
