@@ -95,7 +95,7 @@ void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
 	free(text);
 	double t = wall_time();
 	json_t *o = ev_new("log");
-	json_object_set_new(o, "t", json_real(t));
+	json_object_set_new(o, "ts", json_real(t));
 	json_object_set_new(o, "level", json_string(level));
 	json_object_set_new(o, "step", json_string(step_id(r)));
 	json_object_set_new(o, "text", json_string(red));
