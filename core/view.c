@@ -23,8 +23,7 @@
  * compares generations, so it must keep moving across a re-attach); the engine follows it with
  * a replay of the state, so a reset view converges to the engine's.
  *
- * A log line's time is read from `ts`: PROTOCOL.md lists it as `t`, which is already the event
- * type, so a JSON object cannot carry both (core/journal.c writes `ts` the same way).
+ * A log line's time is its `ts` (`t` is the event type).
  *
  * Step times come from the wall clock at the moment the event is applied (the protocol does
  * not carry them), except that a `hello` step may carry `started` / `finished`, which are taken
