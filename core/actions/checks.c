@@ -143,7 +143,8 @@ static void check_command(struct run *r, const struct pcheck *c, struct outcome 
 	char *value = NULL;
 	if (c->match && *c->match) {
 		regex_t re;
-		int e = regcomp(&re, c->match, REG_EXTENDED);
+		/* REG_NEWLINE: ^ and $ match at line ends, as an operator reading the output expects */
+		int e = regcomp(&re, c->match, REG_EXTENDED | REG_NEWLINE);
 		if (e != 0) {
 			char msg[128];
 			regerror(e, &re, msg, sizeof msg);
@@ -390,7 +391,7 @@ static int http_attempt(struct run *r, const struct pcheck *c, const char *url, 
 	}
 	if (c->body_match && *c->body_match) {
 		regex_t re;
-		int e = regcomp(&re, c->body_match, REG_EXTENDED | REG_NOSUB);
+		int e = regcomp(&re, c->body_match, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		if (e != 0) {
 			char msg[128];
 			regerror(e, &re, msg, sizeof msg);
@@ -441,7 +442,7 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 	}
 	uint64_t t0 = mono_ms();
 	uint64_t limit = (uint64_t)(c->timeout_s > 0 ? c->timeout_s : 0) * 1000;
-	int interval = c->interval_s > 0 ? c->interval_s : 2;
+	int interval = c->interval_s > 0 ? c->interval_s : 2, waited = 0;
 	for (int attempt = 1;; attempt++) {
 		uint64_t elapsed = mono_ms() - t0;
 		int per = HTTP_ATTEMPT_TIMEOUT_S;
@@ -461,6 +462,7 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 		char *label = xasprintf("%s: %s", c->name, o->detail);
 		ev_progress(r, (double)elapsed / 1000.0, (double)c->timeout_s, label);
 		free(label);
+		waited = 1;
 		/* sleep in small slices so an abort is seen promptly */
 		uint64_t until = mono_ms() + (uint64_t)interval * 1000;
 		while (mono_ms() < until && !r->abort_requested)
@@ -468,7 +470,7 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 		if (r->abort_requested)
 			break;
 	}
-	if (limit) {
+	if (waited) {
 		char *label = xasprintf("%s: %s", c->name, o->ok ? "passed" : "gave up");
 		ev_progress(r, (double)(mono_ms() - t0) / 1000.0, (double)c->timeout_s, label);
 		free(label);
@@ -480,19 +482,6 @@ done:
 }
 
 /* ---- the step */
-
-static const char *kind_word(enum check_kind k)
-{
-	switch (k) {
-	case CK_COMMAND: return "command";
-	case CK_SQL: return "sql";
-	case CK_PORTS_FREE: return "ports";
-	case CK_DISK_FREE: return "disk";
-	case CK_FILE: return "file";
-	case CK_HTTP: return "http";
-	}
-	return "?";
-}
 
 /* One pass over every check; returns -1 on abort, else sets *nfail and *nwarn. */
 static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn)
@@ -536,8 +525,6 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 		const char *status = o.ok ? "pass" : c->level == LV_WARN ? "warn" : "fail";
 		char *fix = !o.ok && c->fix ? run_expand(r, c->fix, EXPAND_DISPLAY) : NULL;
 		ev_item(r, key, c->name, status, o.detail ? o.detail : "", fix ? fix : "");
-		ev_log(r, o.ok ? "info" : c->level == LV_WARN ? "warn" : "error", "check %s (%s): %s: %s", c->name,
-		       kind_word(c->kind), status, o.detail ? o.detail : "");
 		if (!o.ok) {
 			if (c->level == LV_WARN)
 				(*nwarn)++;
@@ -560,7 +547,10 @@ int act_checks(struct run *r, const struct pstep *s)
 		if (nfail == 0)
 			break;
 		char *what = xasprintf("%d check%s failed", nfail, nfail == 1 ? "" : "s");
-		int c = run_ask_failure(r, s->id, what);
+		/* not the step id: that is the `next` question's id, and an answers file keys both */
+		char *fqid = xasprintf("%s.failed", s->id);
+		int c = run_ask_failure(r, fqid, what);
+		free(fqid);
 		free(what);
 		if (c == 'r') {
 			ev_log(r, "info", "running the checks again");

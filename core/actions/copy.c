@@ -86,9 +86,10 @@ static int dl_progress(void *ud, double done, double total)
 	return u->r->abort_requested;
 }
 
-static void http_log(void *ud, const char *line)
+static void dl_log(void *ud, const char *line)
 {
-	ev_log(ud, "info", "%s", line);
+	struct dl_ud *u = ud;
+	ev_log(u->r, "info", "%s", line);
 }
 
 /* Lower-cased, trimmed copy of a hex checksum as the operator or profile wrote it. Caller frees. */
@@ -229,7 +230,7 @@ int act_copy(struct run *r, const struct pstep *s)
 		free(dldir);
 		ev_item(r, "source", "Download", "run", url, "");
 		struct dl_ud u = {r, xasprintf("Downloading %s", dl_name)};
-		struct http_req q = {.url = url, .out_path = src, .progress = dl_progress, .log = http_log, .ud = &u};
+		struct http_req q = {.url = url, .out_path = src, .progress = dl_progress, .log = dl_log, .ud = &u};
 		struct http_resp resp;
 		int hr = http_request(&q, &resp, &cause);
 		free(u.label);
@@ -273,13 +274,14 @@ int act_copy(struct run *r, const struct pstep *s)
 		ev_item(r, "sha256", "SHA-256", "info", hex, "");
 		char *qid = xasprintf("%s.sha256", s->id);
 		const char *last8 = hex + 56;
-		char *prompt = xasprintf("SHA-256 of %s:\n%s\nCompare it with the checksum published for this file, "
-		                         "then type its last 8 characters.", newname, hex);
-		struct ask q = {.qid = qid, .kind = "confirm", .prompt = prompt,
-		                .detail = "The profile gives no checksum for this file: you are the check.", .expect = last8};
+		char *prompt = xasprintf("Compare the SHA-256 of %s with the checksum published for it, then type its "
+		                         "last 8 characters.", newname);
+		char *detail = xasprintf("SHA-256 %s (no checksum in the profile: you are the check)", hex);
+		struct ask q = {.qid = qid, .kind = "confirm", .prompt = prompt, .detail = detail, .expect = last8};
 		char *a = run_ask(r, &q);
 		free(qid);
 		free(prompt);
+		free(detail);
 		if (!a) {
 			rc = STEP_ABORT;
 			goto done;
@@ -310,9 +312,10 @@ int act_copy(struct run *r, const struct pstep *s)
 
 	/* 3. the plan */
 	struct strbuf body = STRBUF_INIT;
-	sb_addf(&body, "Source:   %s%s%s\n", src, downloaded ? " (downloaded from " : "", downloaded ? url : "");
 	if (downloaded)
-		sb_adds(&body, ")");
+		sb_addf(&body, "Source:   %s (downloaded from %s)\n", src, url);
+	else
+		sb_addf(&body, "Source:   %s\n", src);
 	sb_addf(&body, "SHA-256:  %s (%s)\n", hex, *want ? "matches the profile" : "confirmed by you");
 	if (version)
 		sb_addf(&body, "Version:  %s\n", version);

@@ -211,6 +211,7 @@ int act_tokensync(struct run *r, const struct pstep *s)
 			nfailed++;
 			continue;
 		}
+		ev_item(r, fkey, w->path, "run", "", "");
 		w->mode = st.st_mode & 07777;
 		w->uid = st.st_uid;
 		w->gid = st.st_gid;
