@@ -275,6 +275,12 @@ static void test_built_quickly_with_vars(void **state)
 	assert_string_equal(world_var(&g_w, "GATEWAY_URL"), want);
 	free(want);
 	assert_true(is_dir(world_var(&g_w, "BACKUP_DIR")));
+	if (world_var(&g_w, "PYTHON2_LINK")) {
+		char *d = path_dirname(world_var(&g_w, "PYTHON2_LINK"));
+		assert_true(str_starts(d, g_w.root));
+		assert_true(is_dir(d));
+		free(d);
+	}
 	assert_non_null(g_w.golden);
 	assert_true(path_exists(g_w.golden));
 	assert_non_null(g_w.teardown.n ? g_w.teardown.v[0] : NULL);
