@@ -194,7 +194,7 @@ static int launch(struct mysqld *m, char **cause)
 		return -1;
 	}
 	free(tmp);
-	const char *argv[20];
+	const char *argv[24];
 	int n = 0;
 	argv[n++] = bin;
 	argv[n++] = "--no-defaults";
@@ -210,6 +210,11 @@ static int launch(struct mysqld *m, char **cause)
 	argv[n++] = "--skip-name-resolve";
 	argv[n++] = "--max-allowed-packet=64M";
 	argv[n++] = a_tmp;
+	if (m->flags & MYSQLD_NO_FSYNC) {
+		argv[n++] = "--innodb-flush-log-at-trx-commit=2";
+		argv[n++] = "--innodb-flush-method=nosync";
+		argv[n++] = "--innodb-doublewrite=0";
+	}
 	if (geteuid() == 0)
 		argv[n++] = "--user=root";
 	argv[n] = NULL;

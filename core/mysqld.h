@@ -28,6 +28,8 @@ struct mysqld {
 
 /* mysqld_start_opts flags (addition) */
 #define MYSQLD_DIE_WITH_PARENT 1   /* PR_SET_PDEATHSIG SIGTERM: the server stops if the starting THREAD exits */
+#define MYSQLD_NO_FSYNC 2          /* disposable data: no fsync (flush_log_at_trx_commit=2, nosync, no doublewrite);
+                                      committed data survives a kill -9 of the server, not a machine crash */
 
 /*
  * Creates DIR/data with mariadb-install-db (--no-defaults --auth-root-authentication-method=normal

@@ -56,7 +56,7 @@ int harness_mysqld(struct mysqld **out)
 	}
 	atexit(harness_cleanup);
 	char *cause = NULL;
-	if (mysqld_start_opts(dir, MYSQLD_DIE_WITH_PARENT, &server, &cause) < 0) {
+	if (mysqld_start_opts(dir, MYSQLD_DIE_WITH_PARENT | MYSQLD_NO_FSYNC, &server, &cause) < 0) {
 		fprintf(stderr, "harness: cannot start mariadbd in %s: %s\n", dir, cause);
 		free(cause);
 		exit(1);
