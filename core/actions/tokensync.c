@@ -180,7 +180,9 @@ int act_tokensync(struct run *r, const struct pstep *s)
 		} else {
 			char *det = n ? xasprintf("%zu tokens start with %s: %s", n, s->capture_prefix, sb_str(&masked))
 			              : xasprintf("no token starts with %s", s->capture_prefix);
-			ev_item(r, "capture", s->capture_var, "fail", det, "");
+			char *name = xasprintf("Token for the later steps (%s)", s->capture_var);
+			ev_item(r, "capture", name, "fail", det, "");
+			free(name);
 			free(det);
 			nfailed++;
 		}
@@ -295,7 +297,8 @@ int act_tokensync(struct run *r, const struct pstep *s)
 		goto done;
 	}
 	{
-		char *prompt = xasprintf("Write these %d change%s?", total_changes, total_changes == 1 ? "" : "s");
+		char *prompt = total_changes == 1 ? xstrdup("Write this change?")
+		                                  : xasprintf("Write these %d changes?", total_changes);
 		int ok = ask_next(r, s, prompt);
 		free(prompt);
 		if (ok < 0) {
