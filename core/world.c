@@ -529,7 +529,8 @@ int world_build(const char *world_dir, const char *root, const char *upwiz_exe, 
 		if (e.n)
 			goto errors;
 		char *mdir = path_join(w->root, "mysql");
-		int r = mysqld_start(mdir, &w->db, cause);
+		/* a world is disposable: no fsync (a crash of the server keeps committed data, of the machine not) */
+		int r = mysqld_start_opts(mdir, MYSQLD_NO_FSYNC, &w->db, cause);
 		free(mdir);
 		if (r < 0) {
 			char *c = xasprintf("starting the private mariadbd: %s", *cause);
