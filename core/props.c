@@ -462,15 +462,13 @@ int props_set(struct props *p, const char *key, const char *value)
 	escape_value(&sb, value, 0);
 	if (had_eol)
 		sb_adds(&sb, p->eol);
-	struct rec r = {0};
 	size_t len = sb.len;
 	char *raw = sb_detach(&sb);
-	struct rec tmp;
-	if (parse_logical(raw, len, 0, &tmp, NULL) != len || !tmp.is_def ||
-	    strcmp(tmp.key, key) != 0 || strcmp(tmp.value, value) != 0)
+	struct rec r;
+	if (parse_logical(raw, len, 0, &r, NULL) != len || !r.is_def ||
+	    strcmp(r.key, key) != 0 || strcmp(r.value, value) != 0)
 		fatal("props: appending \"%s\" gave a different line", key);
 	free(raw);
-	r = tmp;
 	push(p, &r);
 	return 1;
 }
