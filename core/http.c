@@ -257,8 +257,9 @@ int http_request(const struct http_req *q, struct http_resp *out, char **cause)
 			else if (x.write_errno)
 				set_cause(cause, "%s: %s", partial, strerror(x.write_errno));
 			else
-				set_cause(cause, "%s %s: %s%s%s%s", method, url, curl_easy_strerror(res), errbuf[0] ? " (" : "",
-				          errbuf, errbuf[0] ? ")" : "");
+				/* curl's error buffer is the specific message ("Failed to connect to h port p ..."); its
+				 * strerror only the category */
+				set_cause(cause, "%s %s: %s", method, url, errbuf[0] ? errbuf : curl_easy_strerror(res));
 			goto done;
 		}
 		char *loc = NULL;

@@ -58,8 +58,8 @@ struct http_resp {
 /*
  * Performs the request. Returns 0 when an HTTP answer arrived (whatever its status, except for
  * downloads, where a non-2xx status is an error) and fills *out; -1 with *cause (caller frees):
- * "GET http://127.0.0.1:9001/x: Couldn't connect to server (Failed to connect ... Connection
- * refused)", "sandbox: ...", "HTTP 404" for a download. *out is always initialised and must be
+ * "GET http://127.0.0.1:9001/x: Failed to connect to 127.0.0.1 port 9001 after 0 ms: Couldn't connect
+ * to server", "sandbox: ...", "HTTP 404" for a download. *out is always initialised and must be
  * released with http_resp_free.
  */
 int http_request(const struct http_req *q, struct http_resp *out, char **cause);

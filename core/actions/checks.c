@@ -367,10 +367,10 @@ static void http_log(void *ud, const char *line)
 
 /* One attempt. 1 pass, 0 not (yet), with o->detail. */
 static int http_attempt(struct run *r, const struct pcheck *c, const char *url, const struct strvec *headers,
-                        const char *body, int timeout_s, struct outcome *o)
+                        const char *body, int timeout_s, int quiet, struct outcome *o)
 {
 	struct http_req q = {.method = c->method, .url = url, .headers = headers, .body = body,
-	                     .timeout_s = timeout_s, .log = http_log, .ud = r};
+	                     .timeout_s = timeout_s, .log = quiet ? NULL : http_log, .ud = r};
 	struct http_resp resp;
 	char *cause = NULL;
 	int ok = 0;
@@ -443,13 +443,19 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 	uint64_t t0 = mono_ms();
 	uint64_t limit = (uint64_t)(c->timeout_s > 0 ? c->timeout_s : 0) * 1000;
 	int interval = c->interval_s > 0 ? c->interval_s : 2, waited = 0;
+	char *last = NULL;
 	for (int attempt = 1;; attempt++) {
 		uint64_t elapsed = mono_ms() - t0;
 		int per = HTTP_ATTEMPT_TIMEOUT_S;
 		if (limit && elapsed < limit && (limit - elapsed) / 1000 + 1 < (uint64_t)per)
 			per = (int)((limit - elapsed) / 1000 + 1);
-		if (http_attempt(r, c, url, &headers, body, per, o))
+		/* a 5-minute wait polls 150 times: log the request once, then only a change of reason */
+		if (http_attempt(r, c, url, &headers, body, per, attempt > 1, o))
 			break;
+		if (attempt > 1 && (!last || strcmp(last, o->detail) != 0))
+			ev_log(r, "info", "%s: still waiting: %s", c->name, o->detail);
+		free(last);
+		last = xstrdup(o->detail);
 		elapsed = mono_ms() - t0;
 		if (!limit || elapsed + (uint64_t)interval * 1000 > limit || r->abort_requested) {
 			if (limit && attempt > 1) {
@@ -475,6 +481,7 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 		ev_progress(r, (double)(mono_ms() - t0) / 1000.0, (double)c->timeout_s, label);
 		free(label);
 	}
+	free(last);
 done:
 	free(url);
 	free(body);

@@ -484,7 +484,7 @@ static void test_errors(void **state)
 	uint64_t t0 = mono_ms();
 	assert_int_equal(http_request(&q2, &r, &cause), -1);
 	assert_true(mono_ms() - t0 < 4000);
-	assert_non_null(strcasestr(cause, "timeout"));
+	assert_non_null(strcasestr(cause, "timed out"));
 	free(cause);
 	cause = NULL;
 	http_resp_free(&r);
