@@ -70,6 +70,7 @@ term_start(char **cause)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	idlok(stdscr, TRUE);
+	typeahead(-1);      /* input is read when poll() says so; no peeking while drawing */
 	scrollok(stdscr, FALSE);
 	cursor_on = -1;
 	theme_init();

@@ -83,7 +83,8 @@ ui_status_glyph(const struct screen *s, const char *status, int *role)
 	if (strcmp(status, "fail") == 0)
 		return glyph(G_FAIL);
 	if (strcmp(status, "run") == 0)
-		return ui_live(s) ? ui_spinner(s) : glyph(G_RUN);
+		/* Spin only while the step works: a step waiting for the operator is not busy. */
+		return ui_live(s) && s->step->state == ST_RUNNING ? ui_spinner(s) : glyph(G_RUN);
 	if (strcmp(status, "todo") == 0)
 		return glyph(G_TODO);
 	return glyph(G_INFO);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fake_engine.py: plays linkis_story.py over an engine socket, for driving the real UI in tmux.
 
-    fake_engine.py SOCKET [--flood N] [--role watch] [--record FILE] [--speed X] [--hold]
+    fake_engine.py SOCKET [--flood N] [--role watch] [--record FILE] [--speed X] [--hold] [--auto]
 
 Listens on SOCKET (as the engine does at STATE/runs/RUN-ID/engine.sock, so `upwiz attach RUN-ID`
 finds it), accepts one client, and sends the story's events as JSON lines. At every `answered`
@@ -72,6 +72,7 @@ def main():
     ap.add_argument("--record")
     ap.add_argument("--speed", type=float, default=1.0)
     ap.add_argument("--hold", action="store_true")
+    ap.add_argument("--auto", action="store_true", help="answer every question with the story's value")
     a = ap.parse_args()
 
     try:
@@ -102,9 +103,13 @@ def main():
             return
         t = ev.get("t")
         if t == "hello":
-            ev = dict(ev, role=a.role, started=time.time() - 5)
+            # The run id is the folder the socket is in, as `upwiz attach RUN-ID` expects.
+            run = os.path.basename(os.path.dirname(os.path.abspath(a.socket)))
+            ev = dict(ev, role=a.role, started=time.time() - 5, run=run)
         if t == "_sleep":
             state = handle_cmds(c.poll(ev["s"] / a.speed))
+        elif t == "answered" and a.auto:
+            c.send(ev)
         elif t == "answered":
             # Wait for the answer to this question.
             got = None

@@ -1,0 +1,117 @@
+# lib.sh: helpers for the tmux screen tests (sourced, not run).
+#
+# Each test gets a private tmux server (-L), a private state folder, and a fake or real engine.
+# The UI runs at 80x24 unless resized; the screen is read with capture-pane and compared as text.
+# A test that cannot run prints why and exits 77 (ctest: skipped).
+
+skip() { echo "skipped: $*"; exit 77; }
+
+: "${UPWIZ_BIN:?UPWIZ_BIN is not set}"
+: "${UPWIZ_SOURCE_DIR:?UPWIZ_SOURCE_DIR is not set}"
+command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' || skip "no C.UTF-8 locale"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/upwiz-screen.XXXXXX")
+SOCK=upwiz-test-$$
+FAKE_PID=
+cleanup() {
+	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	echo "---- screen ----"
+	tmux -L "$SOCK" capture-pane -p 2>/dev/null
+	echo "----------------"
+	exit 1
+}
+
+cap() { tmux -L "$SOCK" capture-pane -p; }
+key() { tmux -L "$SOCK" send-keys "$@"; sleep 0.15; }
+typed() { tmux -L "$SOCK" send-keys -l "$1"; sleep 0.15; }
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+wait_for() {
+	local text=$1 secs=${2:-15} i
+	for ((i = 0; i < secs * 10; i++)); do
+		cap | grep -qF -- "$text" && return 0
+		sleep 0.1
+	done
+	fail "did not see \"$text\" within ${secs}s"
+}
+
+# wait_gone TEXT [SECONDS]
+wait_gone() {
+	local text=$1 secs=${2:-15} i
+	for ((i = 0; i < secs * 10; i++)); do
+		cap | grep -qF -- "$text" || return 0
+		sleep 0.1
+	done
+	fail "\"$text\" still on screen after ${secs}s"
+}
+
+shows() { cap | grep -qF -- "$1" || fail "expected \"$1\" on screen"; }
+lacks() { cap | grep -qF -- "$1" && fail "did not expect \"$1\" on screen"; return 0; }
+
+# start_ui "ENV..." "ARGS" [W H]: runs upwiz ARGS in a fresh tmux server with a clean environment.
+start_ui() {
+	local envs=$1 args=$2 w=${3:-80} h=${4:-24}
+	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	tmux -L "$SOCK" -f /dev/null new-session -d -x "$w" -y "$h" \
+		"env -i PATH='$PATH' HOME='$T' XDG_STATE_HOME='$T' TERM=tmux-256color LANG=C.UTF-8 $envs $UPWIZ_BIN $args; echo UPWIZ-EXIT=\$?; sleep 60"
+}
+
+resize() { tmux -L "$SOCK" resize-window -x "$1" -y "$2"; sleep 0.3; }
+
+# Every row of the screen fits the width in display columns, and the step rail's border sits in
+# the same column on every row that has one (CJK text on a row must not push it).
+check_columns() {
+	local width=$1
+	cap | python3 -c '
+import sys, unicodedata
+width = int(sys.argv[1])
+def w(s):
+    n = 0
+    for ch in s:
+        if unicodedata.combining(ch):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return n
+cols = set()
+for i, line in enumerate(sys.stdin.read().split("\n")[1:-3]):
+    if w(line) > width:
+        sys.exit("row %d is %d columns wide: %r" % (i + 1, w(line), line))
+    if "\u2502" in line[:40]:
+        cols.add(w(line[:line.index("\u2502")]))
+if len(cols) > 1:
+    sys.exit("the rail border moves between columns %s" % sorted(cols))
+' "$width" || fail "column check at width $width"
+}
+
+# start_fake ARGS...: the scripted engine on STATE/upwiz/runs/R1/engine.sock.
+start_fake() {
+	command -v python3 >/dev/null 2>&1 || skip "python3 is not installed (the fake engine is Python)"
+	mkdir -p "$T/upwiz/runs/R1"
+	rm -f "$T/rec.jsonl"
+	python3 "$UPWIZ_SOURCE_DIR/tests/screen/fake_engine.py" "$T/upwiz/runs/R1/engine.sock" \
+		--record "$T/rec.jsonl" "$@" >"$T/fake.log" 2>&1 &
+	FAKE_PID=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$T/upwiz/runs/R1/engine.sock" ] && return 0
+		sleep 0.05
+	done
+	cat "$T/fake.log"
+	fail "the fake engine did not start"
+}
+
+stop_fake() {
+	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" >/dev/null 2>&1
+	wait "$FAKE_PID" 2>/dev/null
+	FAKE_PID=
+}
+
+recorded() { [ -f "$T/rec.jsonl" ] && grep -qF -- "$1" "$T/rec.jsonl"; }
