@@ -24,8 +24,9 @@
  * Positions: line counts '\n' (so CRLF files count right), col counts UTF-8
  * characters (lead bytes) from the start of the line, both 1-based. The column is
  * computed from a cache of the last position on the current line, so a 15 MB
- * script on one line stays linear. Statement texts are copied with memcpy; a NUL
- * byte inside one would end the C string early (SQL scripts carry none).
+ * script on one line stays linear. A NUL byte inside a statement is an error (as
+ * in the mysql client without --binary-mode): texts are C strings, and a cut one
+ * would be executed and checksummed as something else.
  *
  * Rejected: a regex/tokeniser pass building tokens first (two passes, more
  * allocation, and nothing downstream needs tokens); re-scanning back to the line
@@ -186,11 +187,25 @@ static size_t try_delimiter(struct scan *s, size_t i)
 	return skip_line_comment(s, k);
 }
 
-static void emit(struct sql_script *out, size_t *cap, const struct scan *s, size_t start,
-    size_t end, int line, int col)
+/* Adds the statement b[start..end) (trimmed). Returns -1 with *cause when it holds a NUL byte. */
+static int emit(struct sql_script *out, size_t *cap, const struct scan *s, size_t start,
+    size_t end, int line, int col, char **cause)
 {
 	while (end > start && is_space((unsigned char)s->b[end - 1]))
 		end--;
+	const char *nul = memchr(s->b + start, 0, end - start);
+	if (nul) {
+		/* the mysql client refuses these too (outside --binary-mode) */
+		size_t at = (size_t)(nul - s->b), ls = start;
+		for (size_t k = start; k < at; k++)
+			if (s->b[k] == '\n') {
+				line++;
+				ls = k + 1;
+			}
+		set_cause(cause, "%d:%d: NUL byte in statement", line,
+		    ls == start ? col + chars_between(s->b, start, at) : 1 + chars_between(s->b, ls, at));
+		return -1;
+	}
 	if (out->n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
 		out->v = xreallocarray(out->v, *cap, sizeof(*out->v));
@@ -201,6 +216,7 @@ static void emit(struct sql_script *out, size_t *cap, const struct scan *s, size
 	st->col = col;
 	st->offset = start;
 	st->is_delimiter_cmd = 0;
+	return 0;
 }
 
 int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **cause)
@@ -255,7 +271,8 @@ int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **c
 			bol = 0;
 		}
 		if (at_delim(&s, i)) {
-			emit(out, &cap, &s, start, i, sline, scol);
+			if (emit(out, &cap, &s, start, i, sline, scol, cause) != 0)
+				goto fail;
 			start = NONE;
 			i += s.dlen;
 			continue;
@@ -287,8 +304,8 @@ int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **c
 			i++;
 		}
 	}
-	if (start != NONE)
-		emit(out, &cap, &s, start, len, sline, scol);
+	if (start != NONE && emit(out, &cap, &s, start, len, sline, scol, cause) != 0)
+		goto fail;
 	return 0;
 fail:
 	sql_script_free(out);

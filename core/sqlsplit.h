@@ -18,8 +18,8 @@ struct sql_script { struct sql_stmt *v; size_t n; };
 
 /*
  * Splits buf[0..len). Returns 0, or -1 with *cause "LINE:COL: unterminated
- * string/comment/backtick" (caller frees *cause; *out is left empty). Caller frees
- * the result with sql_script_free.
+ * string/comment/backtick" (or "LINE:COL: NUL byte in statement"; caller frees
+ * *cause; *out is left empty). Caller frees the result with sql_script_free.
  */
 int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **cause);
 void sql_script_free(struct sql_script *s);

@@ -299,6 +299,22 @@ static void test_unterminated(void **state)
 	split_err("select 'a\\", "1:8: unterminated string");
 }
 
+static void test_nul_byte(void **state)
+{
+	static const char sql[] = "select 1;\nselect 'a\0b';";
+	struct sql_script s;
+	char *cause = NULL;
+	assert_int_equal(sqlsplit_parse(sql, sizeof(sql) - 1, &s, &cause), -1);
+	assert_string_equal(cause, "2:10: NUL byte in statement");
+	assert_int_equal(s.n, 0);
+	free(cause);
+	cause = NULL;
+	static const char ok[] = "-- \0 in a comment is fine\nselect 1;";
+	assert_int_equal(sqlsplit_parse(ok, sizeof(ok) - 1, &s, &cause), 0);
+	check(&s, 0, "select 1", 2, 1);
+	sql_script_free(&s);
+}
+
 static void test_checksum(void **state)
 {
 	struct sql_script s = split_ok("  select 1 ;");
@@ -459,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_last_statement_without_delimiter),
 		cmocka_unit_test(test_empty_and_comment_only_dropped),
 		cmocka_unit_test(test_unterminated),
+		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_speed_100k),
 		cmocka_unit_test(test_fixture_upgrade_dml),

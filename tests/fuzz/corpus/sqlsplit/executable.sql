@@ -1,0 +1,3 @@
+/*!40101 SET NAMES utf8 */;
+/*M!100100 SET x=1 */;
+CREATE TABLE t (a int) /*!50100 PARTITION BY HASH(a) */;

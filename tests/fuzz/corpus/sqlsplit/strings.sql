@@ -1,0 +1,2 @@
+select 'a;b', "c\"d", `e``f`;
+insert into t values ('it''s');

@@ -1,0 +1,2 @@
+select @id := id from t where name='a';
+SET @L="x";
