@@ -27,7 +27,7 @@
 #define MIN_W 80
 #define MIN_H 24
 
-int ask_draw_box(struct screen *s, const struct pane *p, int row, int nodetail);
+int ask_draw_box(struct screen *s, const struct pane *p, int row, int nodetail, int detail_max);
 
 /* ---- screens per step ---- */
 
@@ -213,7 +213,7 @@ draw_header(struct ui *ui)
 static const char *
 step_glyph(const struct ui *ui, const struct view_step *st, int *role)
 {
-	switch (st->state) {
+	switch (ui_step_state(ui->v, st)) {
 	case ST_DONE:
 		*role = ROLE_OK;
 		return glyph(G_STEP_DONE);
@@ -233,7 +233,6 @@ step_glyph(const struct ui *ui, const struct view_step *st, int *role)
 		*role = ROLE_DIM;
 		return glyph(G_STEP_PEND);
 	}
-	(void)ui;
 }
 
 /* The first step that can no longer be undone, where the rail draws the point of no return;
@@ -332,7 +331,7 @@ state_text(struct ui *ui, const struct screen *s, char *buf, size_t size, int *r
 	*role = ROLE_DIM;
 	if (st == NULL)
 		return;
-	switch (st->state) {
+	switch (ui_step_state(ui->v, st)) {
 	case ST_RUNNING:
 		snprintf(buf, size, "running %s", tx_duration(ui->now - st->started, d, sizeof d));
 		*role = ROLE_PROGRESS;
@@ -405,11 +404,18 @@ draw_body(struct ui *ui, struct screen *s, const struct pane *body)
 		int nodetail = s->kind->question_detail_in_body;
 		struct pane measure = pn_make(&ui->cv, 0, 0, 0, body->w);
 		int cy = ui->cursor_y, cx = ui->cursor_x;
-		qh = ask_draw_box(s, &measure, 0, nodetail);
+		int qmax = body->h - 5, dmax = 6;
+		qh = ask_draw_box(s, &measure, 0, nodetail, dmax);
+		if (qh > qmax) {
+			/* Too tall: the detail gives way first; the prompt and the options must show. */
+			int base = ask_draw_box(s, &measure, 0, 1, 0);
+			dmax = qmax - base;
+			qh = ask_draw_box(s, &measure, 0, nodetail, dmax);
+		}
 		ui->cursor_y = cy;
 		ui->cursor_x = cx;
-		if (qh > body->h - 6)
-			qh = body->h - 6;
+		if (qh > body->h - 3)
+			qh = body->h - 3;
 		if (qh < 1)
 			qh = 1;
 		struct pane qp = pn_sub(body, body->h - qh, 0, qh, body->w);
@@ -417,7 +423,7 @@ draw_body(struct ui *ui, struct screen *s, const struct pane *body)
 		hrule(body, rr, 0, body->w, ROLE_BORDER);
 		pn_text(body, rr, 2, ui_readonly(ui) ? ROLE_DIM : ROLE_WARN,
 		    ui_readonly(ui) ? " Question (watching) " : " Your answer ");
-		ask_draw_box(s, &qp, 0, nodetail);
+		ask_draw_box(s, &qp, 0, nodetail, dmax);
 		qh++;
 	}
 	ch = body->h - 2 - qh;
@@ -676,10 +682,10 @@ layout_draw(struct ui *ui)
 	draw_header(ui);
 
 	mid = ui->h - 2;
-	if (s->kind->log_large)
-		log_h = mid * 11 / 20;
-	else if (ui_step_question(s) != NULL)
+	if (ui_step_question(s) != NULL)
 		log_h = mid / 4;    /* a question waits: it gets the room */
+	else if (s->kind->log_large)
+		log_h = mid * 11 / 20;
 	else
 		log_h = mid / 3;
 	if (log_h < 5)

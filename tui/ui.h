@@ -81,6 +81,9 @@ struct screen {
 
 /* ---- helpers for screens (tui/widgets.c) ---- */
 
+/* The step's state as the operator should read it: a running step with the open question is
+ * waiting (for the operator), whether or not the engine said `waiting`. */
+enum step_state ui_step_state(const struct view *v, const struct view_step *st);
 /* 1 when the screen shows the live step (not a review, not finished). */
 int ui_live(const struct screen *s);
 /* Current wall-clock time (seconds since the epoch), fixed for the frame. */

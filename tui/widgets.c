@@ -32,6 +32,23 @@ enum {
 
 /* ---- small helpers for screens ---- */
 
+enum step_state
+ui_step_state(const struct view *v, const struct view_step *st)
+{
+	const struct view_question *q = v->ask;
+
+	if (st->state == ST_RUNNING && q != NULL && !v->finished) {
+		if (q->step != NULL && *q->step != '\0') {
+			if (strcmp(q->step, st->id) == 0)
+				return ST_WAITING;
+		} else if (v->current >= 0 && (size_t)v->current < v->nsteps &&
+		    &v->steps[v->current] == st) {
+			return ST_WAITING;
+		}
+	}
+	return st->state;
+}
+
 int
 ui_live(const struct screen *s)
 {
@@ -84,7 +101,8 @@ ui_status_glyph(const struct screen *s, const char *status, int *role)
 		return glyph(G_FAIL);
 	if (strcmp(status, "run") == 0)
 		/* Spin only while the step works: a step waiting for the operator is not busy. */
-		return ui_live(s) && s->step->state == ST_RUNNING ? ui_spinner(s) : glyph(G_RUN);
+		return ui_live(s) && ui_step_state(s->v, s->step) == ST_RUNNING ? ui_spinner(s) :
+		    glyph(G_RUN);
 	if (strcmp(status, "todo") == 0)
 		return glyph(G_TODO);
 	return glyph(G_INFO);
@@ -152,8 +170,27 @@ ui_text(const struct pane *p, int row, int col, int role, const char *text,
 		if (ind == len) {
 			n++;
 		} else {
-			char *line = xstrndup(s + ind, len - ind);
-			n += pn_wrap(p, row + n, col + (int)ind, p->w - col - (int)ind, r, line);
+			/* A list item ("- x", "* x", "12. x") wraps under its text, not its marker. */
+			size_t m = 0;
+			if (len - ind >= 2 && (s[ind] == '-' || s[ind] == '*') && s[ind + 1] == ' ') {
+				m = 2;
+			} else {
+				while (ind + m < len && s[ind + m] >= '0' && s[ind + m] <= '9')
+					m++;
+				if (m > 0 && m < 4 && ind + m + 1 < len && (s[ind + m] == '.' || s[ind + m] == ')') &&
+				    s[ind + m + 1] == ' ')
+					m += 2;
+				else
+					m = 0;
+			}
+			int c0 = col + (int)ind;
+			if (m > 0) {
+				pn_textn(p, row + n, c0, r, s + ind, m, -1, 0);
+				c0 += tx_nwidth(s + ind, m);
+			}
+			char *line = xstrndup(s + ind + m, len - ind - m);
+			int k = pn_wrap(p, row + n, c0, p->w - c0, r, line);
+			n += k > 0 ? k : 1;
 			free(line);
 		}
 		if (nl == NULL)
@@ -223,6 +260,21 @@ ui_items(struct screen *s, const struct pane *p, int row, const struct view_step
 		if (namew > hi)
 			namew = hi;
 	}
+	{
+		/* Names that mostly do not fit their column (property keys, paths) get the whole
+		 * width, with the detail under them. */
+		int hi = (p->w - 2 - numw) * 55 / 100;
+		size_t longer = 0;
+		for (size_t i = 0; i < st->nitems; i++)
+			if (tx_width(st->items[i].name) > hi)
+				longer++;
+		if (!o->detail_below && longer * 3 > st->nitems) {
+			static struct items_opts below;
+			below = *o;
+			below.detail_below = 1;
+			o = &below;
+		}
+	}
 	for (size_t i = 0; i < st->nitems; i++) {
 		const struct view_item *it = &st->items[i];
 		int role, col = 0, dcol, rows = 1;
@@ -238,9 +290,11 @@ ui_items(struct screen *s, const struct pane *p, int row, const struct view_step
 			col += numw;
 		}
 		if (o->detail_below) {
-			pn_textn(p, row, col, bad ? role : ROLE_NORMAL, it->name, (size_t)-1, -1, PN_ELLIPSIS);
+			rows = pn_wrap(p, row, col, -1, bad ? role : ROLE_NORMAL, it->name ? it->name : it->key);
+			if (rows < 1)
+				rows = 1;
 			if (it->detail && *it->detail)
-				rows += pn_wrap(p, row + 1, col + 2, -1, ROLE_DIM, it->detail);
+				rows += pn_wrap(p, row + rows, col + 2, -1, ROLE_DIM, it->detail);
 		} else {
 			/* Name and detail each wrap in their own column; the taller one sets the row. */
 			int nrows = pn_wrap(p, row, col, namew, ROLE_NORMAL, it->name ? it->name : it->key);
@@ -338,7 +392,7 @@ ui_progress(struct screen *s, const struct pane *p, int row, const struct view_s
 			pn_textn(p, row++, 0, ROLE_DIM, st->prog_label, (size_t)-1, -1, PN_ELLIPSIS);
 		return row - start;
 	}
-	if (st->state == ST_RUNNING && ui_live(s)) {
+	if (ui_step_state(s->v, st) == ST_RUNNING && ui_live(s)) {
 		char d[16];
 		size_t run = 0;
 
@@ -446,20 +500,38 @@ q_has_field(const struct view_question *q)
 	return is_kind(q, "confirm") || is_kind(q, "text") || is_kind(q, "secret");
 }
 
-/* The hotkey of an option: its key when that is one character, else (failure, resume) the first
- * letter of the key. 0 when none. */
+/* The hotkey of an option: its key when that is one character; otherwise the key's first
+ * letter, when no other option of the question starts with it ("retry" r, "other" o). 0: none. */
 static uint32_t
 opt_hotkey(const struct view_question *q, const struct view_option *o)
 {
+	const struct view_option *all;
+	size_t n;
 	uint32_t cp;
+	int c;
 
 	if (o->key == NULL || o->key[0] == '\0')
 		return 0;
 	if (tx_decode(o->key, strlen(o->key), &cp) == strlen(o->key))
 		return cp;
-	if (is_kind(q, "failure") || is_kind(q, "resume"))
-		return (uint32_t)(unsigned char)o->key[0];
-	return 0;
+	c = (unsigned char)o->key[0];
+	if (c >= 'A' && c <= 'Z')
+		c += 32;
+	if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+		return 0;
+	all = q_options(q, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = all[i].key;
+		int d;
+		if (&all[i] == o || k == NULL || k[0] == '\0')
+			continue;
+		d = (unsigned char)k[0];
+		if (d >= 'A' && d <= 'Z')
+			d += 32;
+		if (d == c)
+			return 0;
+	}
+	return (uint32_t)c;
 }
 
 void
@@ -704,10 +776,8 @@ ask_key(struct ui *ui, const struct key *k)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t hk = opt_hotkey(q, &opts[i]);
 			uint32_t ch = k->ch;
-			if (is_kind(q, "failure") || is_kind(q, "resume")) {
-				if (ch >= 'A' && ch <= 'Z')
-					ch += 32;
-			}
+			if (ch >= 'A' && ch <= 'Z' && hk >= 'a' && hk <= 'z')
+				ch += 32;
 			if (hk != 0 && hk == ch) {
 				if (opts[i].danger) {
 					/* A hotkey never commits to a dangerous option. */
@@ -810,7 +880,7 @@ options_fit_row(const struct view_question *q, const struct view_option *o, size
 }
 
 static int
-ask_draw(struct screen *s, const struct pane *p, int row, int flags)
+ask_draw(struct screen *s, const struct pane *p, int row, int flags, int detail_max)
 {
 	struct ui *ui = s->ui;
 	const struct view_question *q = ui_step_question(s);
@@ -825,7 +895,9 @@ ask_draw(struct screen *s, const struct pane *p, int row, int flags)
 	if (q->prompt && *q->prompt)
 		row += pn_wrap(p, row, 0, -1, ROLE_TITLE, q->prompt);
 	if (!(flags & Q_NODETAIL) && q->detail && *q->detail) {
-		int max = big ? 1000 : 6, d = wrap_rows(q->detail, p->w - 2);
+		int max = big ? 1000 : detail_max, d = wrap_rows(q->detail, p->w - 2);
+		if (max < 2)
+			max = 2;
 		if (d > max) {
 			struct pane clip = pn_sub(p, row, 0, max - 1, p->w);
 			pn_wrap(&clip, 0, 2, -1, ROLE_NORMAL, q->detail);
@@ -941,15 +1013,15 @@ ask_draw(struct screen *s, const struct pane *p, int row, int flags)
 int
 ui_question(struct screen *s, const struct pane *p, int row, int big)
 {
-	return ask_draw(s, p, row, big ? Q_BIG : 0);
+	return ask_draw(s, p, row, big ? Q_BIG : 0, 1000);
 }
 
 /* For layout.c: the question box under a screen that does not place it itself. */
-int ask_draw_box(struct screen *s, const struct pane *p, int row, int nodetail);
+int ask_draw_box(struct screen *s, const struct pane *p, int row, int nodetail, int detail_max);
 int
-ask_draw_box(struct screen *s, const struct pane *p, int row, int nodetail)
+ask_draw_box(struct screen *s, const struct pane *p, int row, int nodetail, int detail_max)
 {
-	return ask_draw(s, p, row, nodetail ? Q_NODETAIL : 0);
+	return ask_draw(s, p, row, nodetail ? Q_NODETAIL : 0, detail_max);
 }
 
 void

@@ -58,10 +58,18 @@ lacks() { cap | grep -qF -- "$1" && fail "did not expect \"$1\" on screen"; retu
 
 # start_ui "ENV..." "ARGS" [W H]: runs upwiz ARGS in a fresh tmux server with a clean environment.
 start_ui() {
-	local envs=$1 args=$2 w=${3:-80} h=${4:-24}
+	local envs=$1 args=$2 w=${3:-80} h=${4:-24} i
 	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	# A server that is still going away would take the new session down with it.
+	for ((i = 0; i < 50; i++)); do
+		tmux -L "$SOCK" has-session >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	sleep 0.2
 	tmux -L "$SOCK" -f /dev/null new-session -d -x "$w" -y "$h" \
-		"env -i PATH='$PATH' HOME='$T' XDG_STATE_HOME='$T' TERM=tmux-256color LANG=C.UTF-8 $envs $UPWIZ_BIN $args; echo UPWIZ-EXIT=\$?; sleep 60"
+		"env -i PATH='$PATH' HOME='$T' XDG_STATE_HOME='$T' TERM=tmux-256color LANG=C.UTF-8 $envs $UPWIZ_BIN $args; echo UPWIZ-EXIT=\$?; sleep 60" ||
+		fail "tmux could not start a session"
+	tmux -L "$SOCK" has-session >/dev/null 2>&1 || fail "the tmux session died at once"
 }
 
 resize() { tmux -L "$SOCK" resize-window -x "$1" -y "$2"; sleep 0.3; }
