@@ -394,6 +394,32 @@ static void reparse(struct rec *r, char *raw, size_t len, const char *key, const
 	*r = nr;
 }
 
+/*
+ * When a value that started on a continuation line becomes empty, the prefix would
+ * end in "\\" EOL blanks with nothing after: the line would continue into the
+ * next one (or a "\r" would fuse with a "\n" into one line end). Those bytes add
+ * nothing to the joined text, so they go: returns the new end of the prefix.
+ */
+static size_t drop_continuations(const char *raw, size_t end)
+{
+	for (;;) {
+		size_t e = end;
+		while (e > 0 && is_blank(raw[e - 1]))
+			e--;
+		if (e > 0 && raw[e - 1] == '\n') {
+			e--;
+			if (e > 0 && raw[e - 1] == '\r')
+				e--;
+		} else if (e > 0 && raw[e - 1] == '\r')
+			e--;
+		else
+			return end;
+		if (e == 0 || raw[e - 1] != '\\')
+			return end;
+		end = e - 1;
+	}
+}
+
 int props_set(struct props *p, const char *key, const char *value)
 {
 	int changed = 0, found = 0;
@@ -407,7 +433,7 @@ int props_set(struct props *p, const char *key, const char *value)
 		if (strcmp(r->value, value) == 0)
 			continue;
 		struct strbuf sb = STRBUF_INIT;
-		sb_add(&sb, r->raw, r->val_off);
+		sb_add(&sb, r->raw, *value ? r->val_off : drop_continuations(r->raw, r->val_off));
 		if (!r->has_sep)
 			sb_addc(&sb, '=');
 		escape_value(&sb, value, !r->explicit_sep && r->has_sep);

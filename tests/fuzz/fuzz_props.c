@@ -73,6 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(streq(props_get(q, k), props_get(ref, k)));
 	}
 	CHECK(props_count(q) == props_count(p));
+	/* what props_set believes is what a fresh read of its output finds */
+	for (size_t i = 0; i < props_count(q); i++) {
+		CHECK(strcmp(props_key_at(q, i), props_key_at(p, i)) == 0);
+		CHECK(strcmp(props_value_at(q, i), props_value_at(p, i)) == 0);
+	}
 	CHECK(props_count(q) == n || (props_count(q) == n + 1 && props_get(ref, key) == NULL));
 
 	CHECK(props_set(p, key, value) == 0);

@@ -262,6 +262,19 @@ static void test_set_continuation_replaced_whole(void **state)
 	expect_reread(p, "k", "w");
 	props_free(p);
 
+	/* emptied: the continuation goes too, or "\r" + "\n" would fuse into one line end */
+	p = parse("k=\\\r-x\nnext=1\n");
+	assert_string_equal(props_get(p, "k"), "-x");
+	assert_int_equal(props_set(p, "k", ""), 1);
+	expect_ser(p, "k=\nnext=1\n");
+	expect_reread(p, "next", "1");
+	props_free(p);
+	p = parse("k = \\\n\\\n   v\nnext=1\n");
+	assert_string_equal(props_get(p, "k"), "v");
+	assert_int_equal(props_set(p, "k", ""), 1);
+	expect_ser(p, "k = \nnext=1\n");
+	props_free(p);
+
 	/* a dangling backslash at the end of the file goes with the old value */
 	p = parse("k=v\\");
 	assert_string_equal(props_get(p, "k"), "v");
