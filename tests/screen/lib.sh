@@ -12,6 +12,8 @@ command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
 locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' || skip "no C.UTF-8 locale"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/upwiz-screen.XXXXXX")
+# A sanitizer build reports into files the test looks at when it ends (sanitizer_reports).
+SAN_ENV="ASAN_OPTIONS='log_path=$T/asan:detect_leaks=1' UBSAN_OPTIONS='print_stacktrace=1:log_path=$T/ubsan'"
 SOCK=upwiz-test-$$
 FAKE_PID=
 cleanup() {
@@ -67,7 +69,7 @@ start_ui() {
 	done
 	sleep 0.2
 	tmux -L "$SOCK" -f /dev/null new-session -d -x "$w" -y "$h" \
-		"env -i PATH='$PATH' HOME='$T' XDG_STATE_HOME='$T' TERM=tmux-256color LANG=C.UTF-8 $envs $UPWIZ_BIN $args; echo UPWIZ-EXIT=\$?; sleep 60" ||
+		"env -i PATH='$PATH' HOME='$T' XDG_STATE_HOME='$T' TERM=tmux-256color LANG=C.UTF-8 $SAN_ENV $envs $UPWIZ_BIN $args; echo UPWIZ-EXIT=\$?; sleep 60" ||
 		fail "tmux could not start a session"
 	tmux -L "$SOCK" has-session >/dev/null 2>&1 || fail "the tmux session died at once"
 }
@@ -120,6 +122,17 @@ stop_fake() {
 	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" >/dev/null 2>&1
 	wait "$FAKE_PID" 2>/dev/null
 	FAKE_PID=
+}
+
+# Fails when a sanitizer build of the UI reported anything during the test.
+sanitizer_reports() {
+	local f
+	for f in "$T"/asan.* "$T"/ubsan.*; do
+		[ -e "$f" ] || continue
+		echo "---- $f ----"
+		head -60 "$f"
+		fail "sanitizer report"
+	done
 }
 
 recorded() { [ -f "$T/rec.jsonl" ] && grep -qF -- "$1" "$T/rec.jsonl"; }

@@ -144,4 +144,5 @@ cap | grep -q "✓" && fail "UTF-8 glyphs on a terminal that is not UTF-8"
 key d
 wait_for "UPWIZ-EXIT=0"
 stop_fake
+sanitizer_reports
 echo "ok"

@@ -120,4 +120,5 @@ resize 80 24
 wait_for "finished successfully"
 key q
 wait_for "UPWIZ-EXIT=0"
+sanitizer_reports
 echo "ok: screens ${seen[*]} and the summary"
