@@ -14,12 +14,15 @@
  * Executable comments ("/ *!40101 ... * /", MariaDB "/ *M!... * /") are SQL, not
  * comments: one at the start of a chunk starts a statement and is kept.
  *
- * DELIMITER is a client command, not SQL. It is recognised only where the client
- * would see it: at the start of a line (after spaces/tabs) while no statement is
- * pending. That second condition keeps a column called `delimiter` at the start
- * of a line inside a CREATE TABLE from being taken for a command. Its argument is
- * the first blank-separated word; the rest of the line is ignored. The delimiter
- * is compared byte-exact.
+ * DELIMITER is a client command, not SQL: "delimiter" and a blank at the start of
+ * a line (after spaces/tabs), outside strings and comments. Its argument is the
+ * first blank-separated word; the rest of the line is ignored; the delimiter is
+ * compared byte-exact. As in the mysql client (add_line: "Flush possible comments
+ * in the buffer"), a statement still pending when the line comes is cut there and
+ * returned without a delimiter. The client's price is ours too: an unquoted column
+ * named delimiter at the start of a line inside a CREATE TABLE is read as the
+ * command (mysqldump quotes identifiers, so dumps are safe). The client also sees
+ * the command in the middle of a line; that is not followed here.
  *
  * Positions: line counts '\n' (so CRLF files count right), col counts UTF-8
  * characters (lead bytes) from the start of the line, both 1-based. The column is
@@ -278,9 +281,22 @@ int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **c
 			continue;
 		}
 		switch (c) {
-		case '\n':
+		case '\n': {
 			newline_at(&s, i++);
+			size_t j = i;
+			while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
+				j++;
+			size_t next = j < len && (buf[j] == 'd' || buf[j] == 'D') ?
+			    try_delimiter(&s, j) : NONE;
+			if (next != NONE) {
+				/* a DELIMITER line: the pending statement ends before it */
+				if (emit(out, &cap, &s, start, i, sline, scol, cause) != 0)
+					goto fail;
+				start = NONE;
+				i = next;
+			}
 			break;
+		}
 		case '\'':
 		case '"':
 		case '`':

@@ -199,20 +199,31 @@ static void test_delimiter(void **state)
 	sql_script_free(&s);
 }
 
-static void test_delimiter_only_between_statements(void **state)
+static void test_delimiter_line_cuts_pending(void **state)
 {
-	/* A column named delimiter at the start of a line is not a command. */
+	/* as the mysql client does: a DELIMITER line sends what is pending */
 	struct sql_script s = split_ok(
-	    "CREATE TABLE t (\n"
-	    "delimiter varchar(3),\n"
-	    "b int\n"
-	    ");\n"
-	    "select 1 /* x */\n;"
-	    "/* c */ DELIMITER $$\n;");  /* not at the start of a line: a statement */
-	assert_int_equal(s.n, 3);
-	check(&s, 0, "CREATE TABLE t (\ndelimiter varchar(3),\nb int\n)", 1, 1);
-	check(&s, 1, "select 1 /* x */", 5, 1);
-	check(&s, 2, "DELIMITER $$", 6, 10);
+	    "select 1 /* x */\n"
+	    "  delimiter $$\n"
+	    "select 2; select 3$$\n"
+	    "select 'a\n"
+	    "delimiter in a string' $$\n"
+	    "select 4 /* c\n"
+	    "delimiter in a comment */ $$\n"
+	    "/* c */ DELIMITER ;\n$$");  /* not at the start of a line: a statement */
+	assert_int_equal(s.n, 5);
+	check(&s, 0, "select 1 /* x */", 1, 1);
+	check(&s, 1, "select 2; select 3", 3, 1);
+	check(&s, 2, "select 'a\ndelimiter in a string'", 4, 1);
+	check(&s, 3, "select 4 /* c\ndelimiter in a comment */", 6, 1);
+	check(&s, 4, "DELIMITER ;", 8, 9);
+	sql_script_free(&s);
+
+	/* "delimiter" needs a blank and an argument to be the command */
+	s = split_ok("select\ndelimiter_x, 1\n;\ndelimiter\n;");
+	assert_int_equal(s.n, 2);
+	check(&s, 0, "select\ndelimiter_x, 1", 1, 1);
+	check(&s, 1, "delimiter", 4, 1);
 	sql_script_free(&s);
 }
 
@@ -467,7 +478,7 @@ int main(void)
 		cmocka_unit_test(test_hash_and_block_comments),
 		cmocka_unit_test(test_executable_comments_kept),
 		cmocka_unit_test(test_delimiter),
-		cmocka_unit_test(test_delimiter_only_between_statements),
+		cmocka_unit_test(test_delimiter_line_cuts_pending),
 		cmocka_unit_test(test_delimiter_crlf_and_eof),
 		cmocka_unit_test(test_user_variables),
 		cmocka_unit_test(test_utf8_byte_exact),
