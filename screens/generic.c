@@ -13,8 +13,17 @@ generic_draw(struct screen *s, const struct pane *p)
 	int row = 0, n;
 
 	if (st == NULL) {
-		pn_text(p, 0, 0, ROLE_PROGRESS, ui_spinner(s));
-		pn_text(p, 0, 2, ROLE_NORMAL, "Waiting for the engine to describe the run...");
+		/* Before the first step: the engine builds a sandbox, resolves variables, asks. The
+		 * newest log line says what it is doing. */
+		const struct view_log_line *l = view_log_at(s->v, 0);
+		int q = ui_step_question(s) != NULL;
+		if (!q)
+			pn_text(p, 0, 0, ROLE_PROGRESS, ui_spinner(s));
+		pn_text(p, 0, q ? 0 : 2, ROLE_NORMAL, s->v->nsteps == 0 ?
+		    "Waiting for the engine to describe the run..." :
+		    q ? "Before the first step, the engine needs to know:" : "Preparing the run...");
+		if (l != NULL && !q)
+			return 2 + ui_para(p, 2, 2, ROLE_DIM, l->text);
 		return 1;
 	}
 	if ((n = ui_progress(s, p, row, st, NULL)) > 0)

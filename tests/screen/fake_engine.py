@@ -73,6 +73,7 @@ def main():
     ap.add_argument("--speed", type=float, default=1.0)
     ap.add_argument("--hold", action="store_true")
     ap.add_argument("--auto", action="store_true", help="answer every question with the story's value")
+    ap.add_argument("--extra", action="store_true", help="ask resume, text, secret and confirm first")
     a = ap.parse_args()
 
     try:
@@ -98,7 +99,7 @@ def main():
         return None
 
     state = None
-    for ev in linkis_story.story(a.flood):
+    for ev in linkis_story.story(a.flood, a.extra):
         if c.closed:
             return
         t = ev.get("t")

@@ -78,7 +78,7 @@ def sleep(s):
     return {"t": "_sleep", "s": s}
 
 
-def story(flood=0):
+def story(flood=0, extra=False):
     out = []
     add = out.append
     add({"t": "hello", "run": RUN, "profile": "linkis-1.3.2-to-1.4.0",
@@ -88,6 +88,18 @@ def story(flood=0):
          "steps": [dict(id=i, title=t, kind=k, help=HELP[i], state="pending", reversible=True)
                    for (i, t, k) in STEPS]})
     add(log("", "info", "sandbox ready in 11.5 s under /tmp/upwiz/runs/%s/sandbox" % RUN))
+    if extra:
+        # The other kinds of question, as a resumed, non-sandbox run would ask them.
+        add(ask("x1", "", "resume", "An interrupted run of this profile was found (stopped in Database upgrade). Resume it?",
+                default="yes"))
+        add(answered("x1", "yes"))
+        add(ask("x2", "", "text", "Linkis database host", detail="DB_HOST", default="127.0.0.1"))
+        add(answered("x2", "db1.example.com"))
+        add(ask("x3", "", "secret", "Linkis database password", detail="DB_PASSWORD"))
+        add(answered("x3", "********"))
+        add(ask("x4", "", "confirm", "This drops every Linkis table. Type the database name to confirm.",
+                expect="linkis"))
+        add(answered("x4", "linkis"))
 
     # 1. precautions
     add(step("precautions", "running"))
@@ -281,5 +293,6 @@ def story(flood=0):
 
 if __name__ == "__main__":
     flood = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    for e in story(flood):
+    extra = len(sys.argv) > 2 and sys.argv[2] == "extra"
+    for e in story(flood, extra):
         sys.stdout.write(json.dumps(e, ensure_ascii=False) + "\n")

@@ -144,5 +144,41 @@ cap | grep -q "✓" && fail "UTF-8 glyphs on a terminal that is not UTF-8"
 key d
 wait_for "UPWIZ-EXIT=0"
 stop_fake
+
+# ---- 6. resume, text, secret and confirm questions
+start_fake --extra
+start_ui "" "attach R1"
+wait_for "Resume it?"
+shows "y Resume"
+key y
+wait_for "Linkis database host"
+shows "127.0.0.1"
+key BSpace
+key C-u
+typed "db1.example.com"
+key Enter
+wait_for "Linkis database password"
+typed "s3cr3t-中"
+wait_for "••••••••"
+lacks "s3cr3t"
+key Enter
+wait_for "Type linkis exactly to confirm"
+typed "linkix"
+wait_for "does not match"
+key Enter
+wait_for 'not sent: type exactly "linkis"'
+key BSpace
+typed "s"
+wait_for "matches: Enter confirms"
+key Enter
+wait_for "I have read the precautions"
+recorded '"qid": "x1", "value": "yes"' || fail "resume not sent"
+recorded '"qid": "x2", "value": "db1.example.com"' || fail "text not sent"
+recorded '"qid": "x3", "value": "s3cr3t-中"' || fail "secret not sent"
+recorded '"qid": "x4", "value": "linkis"' || fail "confirm not sent"
+[ "$(grep -c '"qid": "x4"' "$T/rec.jsonl")" = 1 ] || fail "a confirmation that does not match was sent"
+key d
+wait_for "UPWIZ-EXIT=0"
+stop_fake
 sanitizer_reports
 echo "ok"
