@@ -6,7 +6,9 @@
  * Cases: ASCII, CJK (the Linkis SQL comments), combining marks, emoji, invalid and truncated
  * UTF-8, overlongs and surrogates, control characters and escape sequences from child output,
  * TAB stops, clipping at a wide glyph, word wrap in English, Chinese and mixed text, the ASCII
- * fallback for a non-UTF-8 terminal.
+ * fallback for a non-UTF-8 terminal. Then the canvas the screens draw into (tui/canvas.c, also
+ * curses-free): wide glyphs at a pane's edge, overwriting half of one, combining marks, clipping,
+ * scrolling, the ellipsis.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include "tui/text.c"
+#include "tui/canvas.c"
 
 /* Renders s the way the canvas would (as UTF-8 again), for readable assertions. */
 static char *
@@ -289,6 +292,79 @@ test_helpers(void **state)
 	assert_string_equal(tx_duration(3720, buf, sizeof buf), "1h02m");
 }
 
+static char *
+row(struct canvas *cv, int y)
+{
+	static char buf[512];
+	char *r = cv_row_text(cv, y);
+
+	snprintf(buf, sizeof buf, "%s", r);
+	free(r);
+	return buf;
+}
+
+static void
+test_canvas(void **state)
+{
+	struct canvas cv;
+	struct pane p, sub, sc;
+	int c;
+
+	(void)state;
+	cv_init(&cv);
+	cv_resize(&cv, 10, 4);
+	p = pn_make(&cv, 0, 0, 4, 10);
+
+	/* A wide glyph that does not fit at the edge is left out. */
+	sub = pn_sub(&p, 0, 0, 1, 3);
+	c = pn_text(&sub, 0, 0, ROLE_NORMAL, "ab中");
+	assert_int_equal(c, 2);
+	assert_string_equal(row(&cv, 0), "ab");
+
+	/* Writing over either half of a wide glyph blanks the other half. */
+	cv_clear(&cv);
+	pn_text(&p, 0, 0, ROLE_NORMAL, "中文");
+	assert_string_equal(row(&cv, 0), "中文");
+	pn_text(&p, 0, 1, ROLE_NORMAL, "x");
+	assert_string_equal(row(&cv, 0), " x文");
+	pn_text(&p, 0, 2, ROLE_NORMAL, "y");
+	assert_string_equal(row(&cv, 0), " xy");
+
+	/* Combining marks stay on their base cell. */
+	cv_clear(&cv);
+	c = pn_text(&p, 1, 0, ROLE_NORMAL, "e\xcc\x81!");
+	assert_int_equal(c, 2);
+	assert_string_equal(row(&cv, 1), "e\xcc\x81!");
+
+	/* Escape sequences and controls never reach a cell. */
+	cv_clear(&cv);
+	pn_text(&p, 2, 0, ROLE_NORMAL, "a\x1b[31mb\x07");
+	assert_string_equal(row(&cv, 2), "ab\xef\xbf\xbd");
+
+	/* Ellipsis. */
+	cv_clear(&cv);
+	pn_textn(&p, 0, 0, ROLE_NORMAL, "abcdef", (size_t)-1, 4, PN_ELLIPSIS);
+	assert_string_equal(row(&cv, 0), "abc\xe2\x80\xa6");
+
+	/* Wrapped text in a scrolled pane: rows above and below the clip count but do not draw. */
+	cv_clear(&cv);
+	sub = pn_sub(&p, 1, 0, 2, 4);
+	sc = pn_scrolled(&sub, 1);
+	c = pn_wrap(&sc, 0, 0, -1, ROLE_NORMAL, "aa bb cc dd");
+	assert_int_equal(c, 4);
+	assert_string_equal(row(&cv, 0), "");
+	assert_string_equal(row(&cv, 1), "bb");
+	assert_string_equal(row(&cv, 2), "cc");
+	assert_string_equal(row(&cv, 3), "");
+
+	/* Drawing outside the canvas is harmless. */
+	pn_text(&p, -5, -5, ROLE_NORMAL, "zzz");
+	pn_text(&p, 40, 40, ROLE_NORMAL, "zzz");
+	pn_fill(&p, 3, 8, 10, ROLE_NORMAL, 0x4E2D);
+	assert_string_equal(row(&cv, 3), "        中");
+	cv_free(&cv);
+}
+
 int
 main(void)
 {
@@ -301,6 +377,7 @@ main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_ascii_fallback),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_canvas),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL && setlocale(LC_ALL, "en_US.UTF-8") == NULL) {
