@@ -179,7 +179,8 @@ draw_header(struct ui *ui)
 			snprintf(right, sizeof right, "%s in %s", v->outcome ? v->outcome : "finished",
 			    elapsed(end - v->started, buf, sizeof buf));
 		else
-			snprintf(right, sizeof right, "elapsed %s", elapsed(end - v->started, buf, sizeof buf));
+			snprintf(right, sizeof right, "%s%s", ui->w >= 100 ? "elapsed " : "",
+			    elapsed(end - v->started, buf, sizeof buf));
 		rx = pn_text_right(&p, 0, rx, ROLE_HEADER, right) - 2;
 		ui->clock_shown = !v->finished;
 	}

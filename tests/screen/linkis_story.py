@@ -48,8 +48,12 @@ def ev(**kw):
     return kw
 
 
+_clock = [STARTED]
+
+
 def log(step, level, text):
-    return {"t": "log", "level": level, "step": step, "text": text}
+    _clock[0] += 0.7
+    return {"t": "log", "ts": _clock[0], "level": level, "step": step, "text": text}
 
 
 def item(step, key, name, status, detail="", fix=""):
@@ -79,6 +83,7 @@ def sleep(s):
 
 
 def story(flood=0, extra=False):
+    _clock[0] = STARTED
     out = []
     add = out.append
     add({"t": "hello", "run": RUN, "profile": "linkis-1.3.2-to-1.4.0",
