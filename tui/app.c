@@ -491,6 +491,20 @@ print_clean(FILE *f, const char *s)
 		fputc('\n', f);
 }
 
+/* A short engine-supplied string for a message after endwin: controls become '?'. */
+static const char *
+clean(const char *s, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	if (s == NULL)
+		s = "?";
+	for (; *s && o + 1 < size; s++)
+		buf[o++] = ((unsigned char)*s < 0x20 || *s == 0x7F) ? '?' : *s;
+	buf[o] = '\0';
+	return buf;
+}
+
 int
 tui_run(struct client *c, struct view *v, const struct tui_opts *o)
 {
@@ -639,28 +653,31 @@ tui_run(struct client *c, struct view *v, const struct tui_opts *o)
 	term_stop();
 	fatal_set_hook(NULL);
 	signals_stop();
-	switch (out) {
-	case LEAVE_FINISHED:
-		if (v->summary && *v->summary)
-			print_clean(stdout, v->summary);
-		printf("upwiz: run %s finished: %s (exit code %d)\n", v->run ? v->run : "?",
-		    v->outcome ? v->outcome : "?", v->exit_code);
-		break;
-	case LEAVE_DETACH:
-		if (ui_readonly(&ui))
-			printf("upwiz: stopped watching run %s; it keeps going. Watch again: upwiz attach %s\n",
-			    v->run ? v->run : "?", v->run ? v->run : "RUN-ID");
-		else
-			printf("upwiz: detached from run %s; the upgrade keeps going.\n"
-			    "Re-attach with: upwiz attach %s\n", v->run ? v->run : "?",
-			    v->run ? v->run : "RUN-ID");
-		break;
-	case LEAVE_ENGINE_GONE:
-		fprintf(stderr, "upwiz: the engine of run %s went away before the run finished.%s%s\n",
-		    v->run ? v->run : "?", o->log_path ? " Its log: " : "", o->log_path ? o->log_path : "");
-		break;
-	default:
-		break;
+	{
+		char run[128], outcome[64];
+		clean(v->run, run, sizeof run);
+		clean(v->outcome, outcome, sizeof outcome);
+		switch (out) {
+		case LEAVE_FINISHED:
+			if (v->summary && *v->summary)
+				print_clean(stdout, v->summary);
+			printf("upwiz: run %s finished: %s (exit code %d)\n", run, outcome, v->exit_code);
+			break;
+		case LEAVE_DETACH:
+			if (ui_readonly(&ui))
+				printf("upwiz: stopped watching run %s; it keeps going. Watch again: "
+				    "upwiz watch %s\n", run, run);
+			else
+				printf("upwiz: detached from run %s; the upgrade keeps going.\n"
+				    "Re-attach with: upwiz attach %s\n", run, run);
+			break;
+		case LEAVE_ENGINE_GONE:
+			fprintf(stderr, "upwiz: the engine of run %s went away before the run finished.%s%s\n",
+			    run, o->log_path ? " Its log: " : "", o->log_path ? o->log_path : "");
+			break;
+		default:
+			break;
+		}
 	}
 	fflush(stdout);
 	ask_clear(&ui.ask);

@@ -180,5 +180,23 @@ recorded '"qid": "x4", "value": "linkis"' || fail "confirm not sent"
 key d
 wait_for "UPWIZ-EXIT=0"
 stop_fake
+# ---- 7. a flood of child output: drawn in coalesced frames, a fraction of it written
+start_fake --auto --speed 1000 --flood 40000
+start_ui "" "attach R1"
+wait_for "The upgrade finished successfully" 120
+shows "40,0"
+pane=$(tmux -L "$SOCK" display -p '#{pane_pid}')
+ui=$(pgrep -P "$pane" | head -1)
+if [ -n "$ui" ] && [ -r "/proc/$ui/io" ]; then
+	written=$(awk '/^wchar/ {print $2}' "/proc/$ui/io")
+	raw=$(python3 "$UPWIZ_SOURCE_DIR/tests/screen/linkis_story.py" 40000 | python3 -c '
+import json, sys
+print(sum(len(json.loads(l).get("text", "").encode()) + 1 for l in sys.stdin if "\"log\"" in l))')
+	echo "flood: $written bytes to the terminal for $raw bytes of log text"
+	[ "$written" -lt $((raw / 10)) ] || fail "wrote $written bytes for $raw bytes of log (want < 1/10)"
+fi
+key q
+wait_for "UPWIZ-EXIT=0"
+stop_fake
 sanitizer_reports
 echo "ok"
