@@ -615,7 +615,10 @@ tui_run(struct client *c, struct view *v, const struct tui_opts *o)
 			}
 		}
 		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			int was_watch = ui_readonly(&ui);
 			int r = client_pump(c, v);
+			if (was_watch && !ui_readonly(&ui))
+				ui_flash(&ui, ROLE_WARN, "the controlling session left: this session now answers");
 			if (r <= 0) {
 				ui.engine_gone = 1;
 				if (!v->finished && out == GO_ON)

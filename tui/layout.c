@@ -109,6 +109,12 @@ ui_shown(struct ui *ui)
 		return &ui->screens[ui->review];
 	if (v->finished)
 		return &ui->summary;
+	/* The open question's step comes first, even if the engine has not said it runs. */
+	if (v->ask != NULL && v->ask->step != NULL && *v->ask->step != '\0') {
+		for (size_t i = 0; i < ui->nscreens; i++)
+			if (strcmp(v->steps[i].id, v->ask->step) == 0)
+				return &ui->screens[i];
+	}
 	if (v->current >= 0 && v->current < (int)ui->nscreens)
 		return &ui->screens[v->current];
 	/* Between steps or before the first: the last step that moved, else the waiting screen. */

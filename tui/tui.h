@@ -4,6 +4,23 @@
  * The engine runs in its own process; the UI is one of its clients. tui_run() owns the terminal
  * while it runs: it draws the view (core/view.h) that core fills from the engine's events, and
  * sends the operator's answers and commands through core/client.h. It never performs an effect.
+ *
+ * Keys (the F-keys and Esc/Tab/Ctrl work everywhere, the letters when no text field is open):
+ *   Enter, Right, n    continue (a `next` question)
+ *   arrows + Enter     choose; an option's key (1, 2, y, r...) picks it, except a dangerous one,
+ *                      which needs Enter twice; failure: r retry, s skip, a abort; resume: y / n
+ *   typing, ^U, Bksp   text, secret (shown as dots) and confirm (must equal what is shown) fields
+ *   Esc, Left/Right    look back at earlier steps, read-only; Enter returns; b asks the engine
+ *                      to go back (it decides, and only over steps without effects)
+ *   Tab                the log pane: arrows/PgUp/PgDn/Home scroll, End follows, / finds,
+ *                      n / N older / newer hit, Esc clears the search
+ *   PgUp/PgDn, arrows  scroll the step's screen when nothing else takes them
+ *   F1, ?              help for the step (the profile's text)
+ *   F3, v              the whole log in $PAGER (default less +G)
+ *   F5, c              copy the last error: OSC 52 to the terminal and a file in /tmp
+ *   q, Ctrl-C, F10     abort the run (asked first) or detach; on the summary: leave
+ *   d                  detach: the engine keeps going
+ *   Ctrl-L             repaint
  */
 #ifndef UPWIZ_TUI_H
 #define UPWIZ_TUI_H
