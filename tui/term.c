@@ -62,7 +62,8 @@ term_start(char **cause)
 	set_term(scr);
 	active = 1;
 	if (getenv("ESCDELAY") == NULL)
-		set_escdelay(60);   /* Esc means "back": do not make it feel sluggish */
+		set_escdelay(100);  /* Esc means "back": quick, yet an arrow key split by a slow
+		                       link must not read as Esc */
 	raw();
 	noecho();
 	nonl();
