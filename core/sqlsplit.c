@@ -14,15 +14,19 @@
  * Executable comments ("/ *!40101 ... * /", MariaDB "/ *M!... * /") are SQL, not
  * comments: one at the start of a chunk starts a statement and is kept.
  *
- * DELIMITER is a client command, not SQL: "delimiter" and a blank at the start of
- * a line (after spaces/tabs), outside strings and comments. Its argument is the
- * first blank-separated word; the rest of the line is ignored; the delimiter is
- * compared byte-exact. As in the mysql client (add_line: "Flush possible comments
- * in the buffer"), a statement still pending when the line comes is cut there and
- * returned without a delimiter. The client's price is ours too: an unquoted column
- * named delimiter at the start of a line inside a CREATE TABLE is read as the
- * command (mysqldump quotes identifiers, so dumps are safe). The client also sees
- * the command in the middle of a line; that is not followed here.
+ * DELIMITER is a client command, not SQL. It is recognised where the MariaDB
+ * client (the one the upgrade scripts are run with) recognises it: "delimiter"
+ * and a blank at the start of a line (after spaces/tabs), outside strings and
+ * comments, while no statement is pending. With a statement pending the line is
+ * statement text, and so is a DELIMITER after other text on its line. Its
+ * argument is the first blank-separated word; the rest of the line is ignored;
+ * the delimiter is compared byte-exact. (The Oracle client's add_line also cuts
+ * a pending statement there; MariaDB 10.11's does not: checked by hand.)
+ *
+ * "--" starts a comment when a blank, a line end or the end follows. Between
+ * statements it always does, whatever follows, as in the MariaDB client ("we also
+ * ignore lines starting with '--'"): so "-------- banner" lines are comments,
+ * while "select 1--x" is 1 minus -x.
  *
  * Positions: line counts '\n' (so CRLF files count right), col counts UTF-8
  * characters (lead bytes) from the start of the line, both 1-based. The column is
@@ -251,7 +255,7 @@ int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **c
 				bol = 0;
 				continue;
 			}
-			if (c == '#' || at_dashdash(&s, i)) {
+			if (c == '#' || (c == '-' && i + 1 < len && buf[i + 1] == '-')) {
 				i = skip_line_comment(&s, i);
 				continue;
 			}
@@ -281,22 +285,9 @@ int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **c
 			continue;
 		}
 		switch (c) {
-		case '\n': {
+		case '\n':
 			newline_at(&s, i++);
-			size_t j = i;
-			while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
-				j++;
-			size_t next = j < len && (buf[j] == 'd' || buf[j] == 'D') ?
-			    try_delimiter(&s, j) : NONE;
-			if (next != NONE) {
-				/* a DELIMITER line: the pending statement ends before it */
-				if (emit(out, &cap, &s, start, i, sline, scol, cause) != 0)
-					goto fail;
-				start = NONE;
-				i = next;
-			}
 			break;
-		}
 		case '\'':
 		case '"':
 		case '`':

@@ -145,6 +145,13 @@ static void test_dashdash_rules(void **state)
 	check(&s, 3, "select 4 --", 6, 1);
 	check(&s, 4, "select 5 --", 8, 1);
 	sql_script_free(&s);
+
+	/* between statements "--" is always a comment (MariaDB client): banners */
+	s = split_ok("select 1;\n---------- banner; ----------\n--xselect 2;\nselect 3; --x;\n--");
+	assert_int_equal(s.n, 2);
+	check(&s, 0, "select 1", 1, 1);
+	check(&s, 1, "select 3", 4, 1);
+	sql_script_free(&s);
 }
 
 static void test_hash_and_block_comments(void **state)
@@ -199,24 +206,27 @@ static void test_delimiter(void **state)
 	sql_script_free(&s);
 }
 
-static void test_delimiter_line_cuts_pending(void **state)
+static void test_delimiter_only_between_statements(void **state)
 {
-	/* as the mysql client does: a DELIMITER line sends what is pending */
+	/* as the MariaDB client: with a statement pending, DELIMITER is text */
 	struct sql_script s = split_ok(
-	    "select 1 /* x */\n"
-	    "  delimiter $$\n"
-	    "select 2; select 3$$\n"
+	    "CREATE TABLE t (\n"
+	    "delimiter varchar(3),\n"
+	    "b int\n"
+	    ");\n"
+	    "select 1 /* x */\n;"
+	    "/* c */ DELIMITER $$\n;"    /* not at the start of a line: a statement */
+	    "select 2\n"
+	    "  DELIMITER $$\n"
+	    ";\n"
 	    "select 'a\n"
-	    "delimiter in a string' $$\n"
-	    "select 4 /* c\n"
-	    "delimiter in a comment */ $$\n"
-	    "/* c */ DELIMITER ;\n$$");  /* not at the start of a line: a statement */
+	    "delimiter $$' ;\n");
 	assert_int_equal(s.n, 5);
-	check(&s, 0, "select 1 /* x */", 1, 1);
-	check(&s, 1, "select 2; select 3", 3, 1);
-	check(&s, 2, "select 'a\ndelimiter in a string'", 4, 1);
-	check(&s, 3, "select 4 /* c\ndelimiter in a comment */", 6, 1);
-	check(&s, 4, "DELIMITER ;", 8, 9);
+	check(&s, 0, "CREATE TABLE t (\ndelimiter varchar(3),\nb int\n)", 1, 1);
+	check(&s, 1, "select 1 /* x */", 5, 1);
+	check(&s, 2, "DELIMITER $$", 6, 10);
+	check(&s, 3, "select 2\n  DELIMITER $$", 7, 2);
+	check(&s, 4, "select 'a\ndelimiter $$'", 10, 1);
 	sql_script_free(&s);
 
 	/* "delimiter" needs a blank and an argument to be the command */
@@ -478,7 +488,7 @@ int main(void)
 		cmocka_unit_test(test_hash_and_block_comments),
 		cmocka_unit_test(test_executable_comments_kept),
 		cmocka_unit_test(test_delimiter),
-		cmocka_unit_test(test_delimiter_line_cuts_pending),
+		cmocka_unit_test(test_delimiter_only_between_statements),
 		cmocka_unit_test(test_delimiter_crlf_and_eof),
 		cmocka_unit_test(test_user_variables),
 		cmocka_unit_test(test_utf8_byte_exact),
