@@ -254,7 +254,7 @@ static void print_hello(struct plain *p)
 		lit(p, " -> ");
 		txt(p, v->to ? v->to : "?");
 	}
-	if (v->target) {
+	if (v->target && *v->target) {
 		lit(p, ", target ");
 		txt(p, v->target);
 	}

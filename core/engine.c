@@ -353,6 +353,7 @@ int engine_run(const struct engine_opts *o)
 	r->red = redactor_new();
 	r->vars = vars_new(r->red);
 	r->resume_stmt_file = r->resume_stmt_index = -1;
+	r->started_at = started;
 	char *cause = NULL;
 	int code = EXIT_FAILED;
 	r->prof = profile_load(o->profile_path, &cause);
@@ -458,6 +459,8 @@ int engine_run(const struct engine_opts *o)
 		goto end;
 	}
 	sha256_hex(target, strlen(target), target_sha);
+	r->target = xstrdup(target);
+	ev_target(r);
 	char *holder = NULL;
 	if (take_lock(r, target, &lock_fd, &holder) < 0) {
 		ev_log(r, "error", "refused: another run holds %s (%s)", target, holder ? holder : "lock file error");
@@ -590,7 +593,7 @@ end:
 	vars_free(r->vars);
 	redactor_free(r->red);
 	profile_free(r->prof);
-	free(r->run_id), free(r->run_dir), free(r->state_dir), free(r->log_path);
+	free(r->run_id), free(r->run_dir), free(r->state_dir), free(r->log_path), free(r->target);
 	free(r->backup_db_path), free(r->backup_restore_cmd);
 	sv_free(&r->backups), sv_free(&r->done_notes);
 	return code;

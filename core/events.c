@@ -77,6 +77,14 @@ void ev_body(struct run *r, const char *text)
 	ev_send(r, o, 0);
 }
 
+void ev_target(struct run *r)
+{
+	json_t *o = ev_new("target");
+	put_str(r, o, "target", r->target ? r->target : "");
+	/* transient: a front end attaching later gets the target in its hello */
+	ev_send(r, o, 1);
+}
+
 void ev_progress(struct run *r, double done, double total, const char *label)
 {
 	json_t *o = ev_new("progress");

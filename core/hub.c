@@ -69,10 +69,9 @@ static char *hello_line(struct hub *h, int control)
 	json_object_set_new(o, "title", json_string(p->title));
 	json_object_set_new(o, "from", json_string(p->from));
 	json_object_set_new(o, "to", json_string(p->to));
-	char *target = vars_expand(r->vars, p->target, EXPAND_DISPLAY, NULL);
-	json_object_set_new(o, "target", json_string(target ? target : p->target));
-	free(target);
-	json_object_set_new(o, "started", json_real(wall_time()));
+	/* Before the variables are resolved the target is not known: "" (a `target` event follows). */
+	json_object_set_new(o, "target", json_string(r->target ? r->target : ""));
+	json_object_set_new(o, "started", json_real(r->started_at > 0 ? r->started_at : wall_time()));
 	json_object_set_new(o, "sandbox", json_boolean(r->sandbox));
 	json_object_set_new(o, "role", json_string(control ? "control" : "watch"));
 	json_object_set_new(o, "version", json_string(UPWIZ_VERSION));

@@ -45,6 +45,8 @@ struct run {
 	struct strvec done_notes;   /* one line per completed effect, for the summary */
 	volatile int abort_requested;
 	int resume_stmt_file, resume_stmt_index; /* sqlapply resumes here (-1: from the start) */
+	double started_at;          /* wall clock when the engine started: the hello's `started` */
+	char *target;               /* owned; the expanded target, NULL until the variables are resolved */
 };
 
 /* ---- events (all text is redacted before it leaves the engine) */
@@ -56,6 +58,8 @@ void ev_log(struct run *r, const char *level, const char *fmt, ...) __attribute_
 void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap);
 /* A line of a child's output: sanitised (control characters and invalid UTF-8 replaced) and logged as "out". */
 void ev_output(struct run *r, const char *line, size_t len);
+/* The run's target is known (variables resolved): front ends update their header. */
+void ev_target(struct run *r);
 
 /* ---- questions */
 struct ask_option { const char *key, *label; int danger; };

@@ -466,6 +466,15 @@ static int ev_answered(struct view *v, const json_t *o)
 	return 0;
 }
 
+static int ev_target(struct view *v, const json_t *o)
+{
+	const char *target = jstr(o, "target");
+	if (!target)
+		return -1;
+	set_str(&v->target, target);
+	return 0;
+}
+
 static int ev_role(struct view *v, const json_t *o)
 {
 	const char *role = jstr(o, "role");
@@ -492,6 +501,7 @@ static const struct {
 	{"body", ev_body},         {"progress", ev_progress},
 	{"log", ev_log},           {"ask", ev_ask},   {"answered", ev_answered},
 	{"role", ev_role},         {"finished", ev_finished},
+	{"target", ev_target},
 };
 
 int view_apply(struct view *v, const char *line, size_t len)

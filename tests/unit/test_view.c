@@ -238,6 +238,23 @@ static void test_hello_resets(void **state)
 	view_free(&v);
 }
 
+/* The target arrives after the hello once the engine has resolved the variables. */
+static void test_target_event(void **state)
+{
+	(void)state;
+	struct view v;
+	view_init(&v, 4);
+	OK(&v, "{\"t\":\"hello\",\"run\":\"r\",\"target\":\"\",\"steps\":[{\"id\":\"a\"}]}");
+	assert_string_equal(v.target, "");
+	unsigned long long g = v.generation;
+	OK(&v, "{\"t\":\"target\",\"target\":\"db linkis@h:3306\"}");
+	assert_string_equal(v.target, "db linkis@h:3306");
+	assert_true(v.generation > g);
+	assert_int_equal(view_apply(&v, "{\"t\":\"target\"}", 14), -1);   /* no target: rejected */
+	assert_string_equal(v.target, "db linkis@h:3306");
+	view_free(&v);
+}
+
 static void test_garbage_ignored(void **state)
 {
 	struct view v;
@@ -396,7 +413,7 @@ int main(void)
 		cmocka_unit_test(test_scripted_run),      cmocka_unit_test(test_log_ring_wraps),
 		cmocka_unit_test(test_hello_resets),      cmocka_unit_test(test_garbage_ignored),
 		cmocka_unit_test(test_limits),            cmocka_unit_test(test_million_log_lines),
-		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_state_names),       cmocka_unit_test(test_target_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
