@@ -375,6 +375,7 @@ int engine_run(const struct engine_opts *o)
 		return EXIT_FAILED;
 	}
 	r->sandbox = o->sandbox;
+	hub_catch_signals(r->hub);
 	/* The CLI attaches right after the fork: give it a moment so it sees everything from the start. */
 	for (int i = 0; i < 250 && o->wait_client && hub_clients(r->hub) == 0; i++)
 		usleep(20000);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,33 @@ struct hub {
 	char *open_qid, *answer;
 	int stop;
 };
+
+/* The signal handler only writes a byte into the wake pipe; the hub thread does the rest
+ * (mutexes and logging are not async-signal-safe). */
+static volatile sig_atomic_t sig_caught;
+static int sig_wake_fd = -1;
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+	sig_caught = sig;
+	if (sig_wake_fd >= 0) {
+		char c = 's';
+		(void)!write(sig_wake_fd, &c, 1);
+	}
+	errno = saved;
+}
+
+void hub_catch_signals(struct hub *h)
+{
+	sig_wake_fd = h->wake[1];
+	struct sigaction sa = {0};
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;   /* a second signal: default action, at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
 
 static void wake(struct hub *h)
 {
@@ -217,9 +245,15 @@ static void *hub_thread(void *arg)
 		if (poll(pf, (nfds_t)n, -1) < 0 && errno != EINTR)
 			return NULL;
 		pthread_mutex_lock(&h->mu);
+		int got_signal = 0;
 		if (pf[0].revents & POLLIN) {
 			char b[256];
 			(void)!read(h->wake[0], b, sizeof b);
+			if (sig_caught && !h->run->abort_requested) {
+				got_signal = sig_caught;
+				h->run->abort_requested = 1;
+				pthread_cond_broadcast(&h->cv);
+			}
 		}
 		if (pf[1].revents & POLLIN) {
 			int fd = accept4(h->lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -239,6 +273,9 @@ static void *hub_thread(void *arg)
 				client_drop(h, i);
 		}
 		pthread_mutex_unlock(&h->mu);
+		if (got_signal)   /* after unlocking: ev_log emits through this hub */
+			ev_log(h->run, "warn", "%s received: aborting at the next safe point (send it again to stop at once)",
+			       got_signal == SIGTERM ? "SIGTERM" : "SIGINT");
 	}
 }
 
@@ -388,6 +425,8 @@ void hub_stop(struct hub *h)
 		client_drop(h, i);
 	close(h->lfd);
 	unlink(h->sock_path);
+	if (sig_wake_fd == h->wake[1])
+		sig_wake_fd = -1;   /* a late signal must not write into a reused descriptor */
 	close(h->wake[0]);
 	close(h->wake[1]);
 	if (h->events)

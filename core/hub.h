@@ -30,6 +30,10 @@ int hub_clients(struct hub *h);
 /* Waits until no client is attached, or timeout_ms passes (-1 forever). */
 void hub_wait_idle(struct hub *h, int timeout_ms);
 void hub_stop(struct hub *h);
+/* SIGTERM / SIGINT to the engine: the first one aborts the run at the next safe point (the
+ * step in progress ends the way an operator's abort ends it, the summary is written, a sandbox
+ * world is torn down); a second one kills at once (default action). Logged when caught. */
+void hub_catch_signals(struct hub *h);
 /* Appends a plain line to the run's log file (already redacted). */
 void hub_log_file(struct hub *h, const char *line);
 
