@@ -232,8 +232,10 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 	char *lv = yget_str(e, m, "level", 0);
 	if (lv && strcmp(lv, "warn") == 0)
 		c->level = LV_WARN;
+	else if (lv && strcmp(lv, "stop") == 0)
+		c->level = LV_STOP;
 	else if (lv && strcmp(lv, "fail") != 0)
-		yerr(e, ymap_get(m, "level"), "level must be fail or warn");
+		yerr(e, ymap_get(m, "level"), "level must be fail, warn or stop");
 	free(lv);
 	c->expect_exit = yget_int(e, m, "expect_exit", 0);
 	c->timeout_s = yget_int(e, m, "timeout", 0);

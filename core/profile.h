@@ -38,7 +38,7 @@ struct pconn {
 
 /* One check on an env-check or verify screen. Exactly one of the probe kinds is set. */
 enum check_kind { CK_COMMAND, CK_SQL, CK_PORTS_FREE, CK_DISK_FREE, CK_FILE, CK_HTTP };
-enum check_level { LV_FAIL, LV_WARN };
+enum check_level { LV_FAIL, LV_WARN, LV_STOP };   /* stop: a failure ends the run (retry or abort, never skip) */
 
 struct pjson_rule {            /* a JSON assertion: path like "a.b[*].c" */
 	char *path, *equals, *all;

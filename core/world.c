@@ -415,6 +415,33 @@ static char *expand_at(struct world *w, struct yerrs *e, const struct ynode *at,
 	return r;
 }
 
+/* Runs one start command with `sh -c` in ROOT (PATH as for the wizard's children); output is
+ * discarded; a non-zero exit or 60 s is a failure naming the command. */
+static int run_start(const struct world *w, const char *cmd, char **cause)
+{
+	const char *cur = getenv("PATH");
+	char *path = xasprintf("PATH=%s%s%s", w->path_prepend ? w->path_prepend : "", w->path_prepend ? ":" : "",
+	                       cur ? cur : "/usr/bin:/bin");
+	const char *argv[] = {"sh", "-c", cmd, NULL};
+	const char *env[] = {path, NULL};
+	struct proc_opts o = {.argv = argv, .cwd = w->root, .env_set = env, .stdin_fd = -1};
+	int code = -1;
+	char *why = NULL;
+	int rc = proc_run(&o, 60000, NULL, NULL, &code, &why);
+	free(path);
+	if (rc < 0 || code != 0) {
+		set_cause(cause, "start command `%s`: %s", cmd, why ? why : "exit status not 0");
+		if (!why && code != 0) {
+			free(*cause);
+			*cause = xasprintf("start command `%s`: exit status %d", cmd, code);
+		}
+		free(why);
+		return -1;
+	}
+	free(why);
+	return 0;
+}
+
 int world_build(const char *world_dir, const char *root, const char *upwiz_exe, struct world *w, char **cause)
 {
 	memset(w, 0, sizeof *w);
@@ -442,7 +469,7 @@ int world_build(const char *world_dir, const char *root, const char *upwiz_exe, 
 	e.file = manifest;
 	const struct ynode *m = doc.root;
 	static const char *const keys[] = {"world", "description", "generate", "ports", "database", "tree", "dirs",
-	                                   "templates", "path", "vars", "secret_vars", "teardown", "golden", NULL};
+	                                   "templates", "path", "vars", "secret_vars", "teardown", "golden", "start", NULL};
 	if (!m || m->type != Y_MAP) {
 		yerr(&e, m, "world.yaml is a mapping (see the format at the top of an existing world.yaml)");
 		goto errors;
@@ -675,6 +702,20 @@ int world_build(const char *world_dir, const char *root, const char *upwiz_exe, 
 
 	if (w->has_db && setup_db(w, dbname, dbuser, dbpass, dbcharset, wdir, &seeds, cause) < 0)
 		goto fail;
+	/* start: the services that run on the customer's host before the upgrade begins */
+	get_list(&e, m, "start", &tmp);
+	for (size_t i = 0; i < tmp.n && !e.n; i++) {
+		char *cmd = expand_at(w, &e, ymap_get(m, "start"), tmp.v[i]);
+		if (cmd && run_start(w, cmd, cause) < 0) {
+			free(cmd);
+			sv_free(&tmp);
+			goto fail;
+		}
+		free(cmd);
+	}
+	sv_free(&tmp);
+	if (e.n)
+		goto errors;
 	rc = 0;
 	goto out;
 

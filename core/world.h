@@ -8,7 +8,8 @@
  *
  * Building takes seconds: copy the tree, fill the templates, start the server (core/mysqld),
  * create the database and its user (random password), load the seeds statement by statement
- * (core/sqlsplit + core/db, errors name FILE:LINE). Nothing outside ROOT is written.
+ * (core/sqlsplit + core/db, errors name FILE:LINE), then run the `start:` commands (services
+ * that are up before the upgrade begins). Nothing outside ROOT is written.
  * The caller turns the guard on afterwards (guard_enable(w.root, w.db.socket)): world_build
  * itself must read the world folder, which lies outside ROOT.
  */

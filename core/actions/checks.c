@@ -490,11 +490,12 @@ done:
 
 /* ---- the step */
 
-/* One pass over every check; returns -1 on abort, else sets *nfail and *nwarn. */
-static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn)
+/* One pass over every check; returns -1 on abort, else sets *nfail, *nwarn and *nstop (failed
+ * checks of level stop, also counted in *nfail; their details are added to *stops). */
+static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn, int *nstop, struct strbuf *stops)
 {
 	struct conn_cache cc = {0};
-	*nfail = *nwarn = 0;
+	*nfail = *nwarn = *nstop = 0;
 	for (size_t i = 0; i < s->nchecks; i++) {
 		const struct pcheck *c = &s->checks[i];
 		char key[32];
@@ -537,6 +538,10 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 				(*nwarn)++;
 			else
 				(*nfail)++;
+			if (c->level == LV_STOP) {
+				(*nstop)++;
+				sb_addf(stops, "%s: %s\n", c->name, o.detail ? o.detail : "failed");
+			}
 		}
 		free(fix);
 		free(o.detail);
@@ -545,12 +550,46 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 	return r->abort_requested ? -1 : 0;
 }
 
+/* A check of level stop failed: the run cannot go on past this step. The operator may fix the
+ * cause and run the checks again, or end the run; skipping is not offered (and an answers file
+ * cannot skip it either). 1: run the checks again, 0: stop. */
+static int ask_stopped(struct run *r, const struct pstep *s, int nstop, const char *why)
+{
+	static const struct ask_option opts[] = {{"retry", "Run the checks again (after fixing the cause)", 0},
+	                                         {"abort", "End the run here: nothing after this step runs", 0}};
+	char *qid = xasprintf("%s.stopped", s->id);
+	char *prompt = xasprintf("%d check%s that must pass did not: the run stops here", nstop, nstop == 1 ? "" : "s");
+	struct ask q = {.qid = qid, .kind = "choice", .prompt = prompt, .detail = why, .options = opts, .noptions = 2,
+	                .def = "abort"};
+	ev_log(r, "error", "stopped before anything was changed: %s", why);
+	char *a = run_ask(r, &q);
+	int again = a && strcmp(a, "retry") == 0;
+	free(a), free(qid), free(prompt);
+	return again;
+}
+
 int act_checks(struct run *r, const struct pstep *s)
 {
-	int nfail = 0, nwarn = 0, overridden = 0;
+	int nfail = 0, nwarn = 0, nstop = 0, overridden = 0;
 	for (;;) {
-		if (run_pass(r, s, &nfail, &nwarn) < 0)
+		struct strbuf stops = STRBUF_INIT;
+		if (run_pass(r, s, &nfail, &nwarn, &nstop, &stops) < 0) {
+			sb_free(&stops);
 			return STEP_ABORT;
+		}
+		if (nstop > 0) {
+			int again = ask_stopped(r, s, nstop, sb_str(&stops));
+			sb_free(&stops);
+			if (again) {
+				ev_log(r, "info", "running the checks again");
+				continue;
+			}
+			run_journal(r, "stopped", "\"failed\":%d", nstop);
+			sv_push_owned(&r->done_notes, xasprintf("%s: STOPPED, %d check%s that must pass did not", s->id, nstop,
+			                                        nstop == 1 ? "" : "s"));
+			return STEP_ABORT;
+		}
+		sb_free(&stops);
 		if (nfail == 0)
 			break;
 		char *what = xasprintf("%d check%s failed", nfail, nfail == 1 ? "" : "s");

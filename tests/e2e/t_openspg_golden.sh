@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The KAG / OpenSPG v0.5 -> v0.6 profile, unattended, on its sandbox world:
+#   1. `upwiz sandbox openspg-0.5-to-0.6 --plain --golden` succeeds: every step done, the SQL
+#      journaled statement by statement, docker called in the guide's order (stop, rm, rmi of the
+#      image the container really used, then compose up in the install folder), the server
+#      running the pinned image; no secret in any file the run wrote nor on the terminal;
+#   2. the same world on a genuine v0.5 schema (a copy of profile and world whose seed lacks the
+#      KAG tables): the run stops in the env check saying so, exit 1, and no statement was sent.
+set -u
+bin=${UPWIZ_BIN:?}
+src=${UPWIZ_SOURCE_DIR:?}
+command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || { echo "skipped: mariadbd not installed"; exit 77; }
+command -v mariadb >/dev/null || { echo "skipped: the mariadb client (used by the world's docker stand-in) is not installed"; exit 77; }
+export XDG_STATE_HOME=$(mktemp -d)
+tmp=$(mktemp -d)
+cleanup() {
+	# the kept worlds' simulated server, by the pid files the world wrote (never by name)
+	for f in "$XDG_STATE_HOME"/upwiz/runs/*/sandbox/sim/pid/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	rm -rf "$XDG_STATE_HOME" "$tmp"
+}
+trap cleanup EXIT
+fail=0; pass=0
+t() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
+
+out=$(timeout 300 "$bin" sandbox openspg-0.5-to-0.6 --plain --golden --keep </dev/null 2>&1); rc=$?
+echo "$out" | tail -30
+t "golden sandbox run exits 0" '[ $rc -eq 0 ]'
+run=$(ls -d "$XDG_STATE_HOME"/upwiz/runs/* | head -1)
+t "run folder exists" '[ -d "$run" ]'
+t "journal: 18 statements done" '[ $(grep -c "\"t\":\"stmt_done\"" "$run/journal.jsonl") -eq 18 ]'
+t "journal records the finished success" 'grep -q "\"outcome\":\"success\"" "$run/journal.jsonl"'
+for step in precautions keep-data env-check backup sql-apply compose-file pin-images replace-server start verify; do
+	t "step $step done" 'grep -q "\"t\":\"step\",\"id\":\"'$step'\",\"state\":\"done\"" "$run/events.jsonl"'
+done
+root="$run/sandbox"
+calls="$root/sim/state/docker.calls"
+t "docker calls recorded" '[ -s "$calls" ]'
+order=$(grep -oE "docker (stop|rm|rmi|compose -f [^ ]+ up -d)( [^ ]+)?" "$calls" | sed 's/ *$//' | paste -sd'|')
+t "docker in the guide's order (got: $order)" '[ "$order" = "docker stop release-openspg-server|docker rm release-openspg-server|docker rmi spg-registry.us-west-1.cr.aliyuncs.com/spg/openspg-server:latest|docker compose -f docker-compose-west.yml up -d" ]'
+t "the server container runs the pinned image" 'grep -q "^release-openspg-server|spg-registry.cn-hangzhou.cr.aliyuncs.com/spg/openspg-server:0.6|running|release|" "$root/sim/docker/containers"'
+t "no openspg-server:latest left in the compose file" '! grep -q "openspg-server:latest" "$root/release/docker-compose-west.yml"'
+t "the old compose file was moved aside, not lost" '[ -n "$(find "$run/moved-aside" -name docker-compose-west.yml 2>/dev/null)" ]'
+t "a verified database dump exists" 'ls "$root"/backups/*/openspg.sql >/dev/null 2>&1'
+
+# secrets: the world's database password
+pw=$(sed -n 's/^password=//p' "$root/sim/docker/my.cnf" 2>/dev/null)
+t "found the world's password to look for" '[ -n "$pw" ]'
+leaks=0
+for f in "$run"/*.jsonl "$run"/run.log "$run"/engine.out "$run"/run.json; do
+	[ -f "$f" ] && [ -n "$pw" ] && grep -qF -- "$pw" "$f" && { echo "LEAK of ${pw:0:4}... in $f"; leaks=$((leaks+1)); }
+done
+[ -n "$pw" ] && grep -qF -- "$pw" <<<"$out" && { echo "LEAK in the plain output"; leaks=$((leaks+1)); }
+t "no secret in any file the run wrote nor on the terminal" '[ $leaks -eq 0 ]'
+
+# 2. genuine v0.5: a copy of the profile and its world whose seed has no KAG tables
+mkdir -p "$tmp/p/profiles" "$tmp/p/assets"
+cp "$src/profiles/openspg-0.5-to-0.6.yaml" "$tmp/p/profiles/"
+cp -a "$src/assets/openspg-0.5-to-0.6" "$tmp/p/assets/"
+sed -i '/seed\/02-kag-0.5.1.sql/d' "$tmp/p/assets/openspg-0.5-to-0.6/world/world.yaml"
+before=$(ls "$XDG_STATE_HOME/upwiz/runs" | wc -l)
+out=$(timeout 300 "$bin" sandbox "$tmp/p/profiles/openspg-0.5-to-0.6.yaml" --plain --golden </dev/null 2>&1); rc=$?
+echo "$out" | grep -E "genuine|stops|finished" | head -5
+run5=$(ls -dt "$XDG_STATE_HOME"/upwiz/runs/* | head -1)
+t "genuine v0.5: a second run folder" '[ $(ls "$XDG_STATE_HOME/upwiz/runs" | wc -l) -gt $before ]'
+t "genuine v0.5: exit 1" '[ $rc -eq 1 ]'
+t "genuine v0.5: says it is a genuine v0.5 schema" 'grep -q "genuine OpenSPG v0.5 schema" <<<"$out"'
+t "genuine v0.5: the run stopped in the env check" 'grep -q "\"t\":\"step\",\"id\":\"env-check\",\"state\":\"failed\"" "$run5/events.jsonl"'
+t "genuine v0.5: no SQL statement was sent" '! grep -q "\"t\":\"stmt_" "$run5/journal.jsonl"'
+t "genuine v0.5: sql-apply never started" '! grep -q "\"id\":\"sql-apply\",\"state\":\"running\"" "$run5/events.jsonl"'
+t "genuine v0.5: no docker effect" '! grep -qE "docker (stop|rm|rmi|compose -f)" "$run5/sandbox/sim/state/docker.calls" 2>/dev/null'
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
