@@ -31,7 +31,7 @@ mariadb-install-db --no-defaults --datadir="$tmp/data" --auth-root-authenticatio
 	--log-error="$tmp/err.log" --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
 	--innodb-buffer-pool-size=32M --innodb-log-file-size=16M --user="$(id -un)" 2>>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 300); do mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1200); do mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
 my() { mariadb --no-defaults -S "$sock" -uroot --default-character-set=utf8mb4 -N -B "$@"; }
 my -e 'SELECT 1' >/dev/null || { cat "$tmp/err.log"; echo "FAIL: mariadbd did not start"; exit 1; }
 
