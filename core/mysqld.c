@@ -143,7 +143,20 @@ static int install_db(struct mysqld *m, char **cause)
 		size_t len = out.len;
 		while (len && out.s[len - 1] == '\n')
 			out.s[--len] = '\0';
-		set_cause(cause, "mariadb-install-db exited with %d: %s", code, last_lines(sb_str(&out), len, 6));
+		/* Its last lines are boilerplate ("check all of the above..."): quote the error lines. */
+		struct strbuf errs = STRBUF_INIT;
+		int nerr = 0;
+		for (const char *l = sb_str(&out); *l && nerr < 4; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] ? 1 : 0)) {
+			size_t ll = strcspn(l, "\n");
+			if (memmem(l, ll, "ERROR", 5) || memmem(l, ll, "rror:", 5)) {
+				sb_add(&errs, l, ll);
+				sb_addc(&errs, '\n');
+				nerr++;
+			}
+		}
+		set_cause(cause, "mariadb-install-db exited with %d: %s%s", code, sb_str(&errs),
+			  nerr ? "" : last_lines(sb_str(&out), len, 6));
+		sb_free(&errs);
 		r = -1;
 	}
 	sb_free(&out);
