@@ -29,6 +29,7 @@
 
 int cmd_simhttp(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
 
 static const char usage_text[] =
 	"usage: upwiz COMMAND [ARGS]\n"
@@ -40,6 +41,8 @@ static const char usage_text[] =
 	"  sandbox PROFILE [--answers FILE | --golden] [--plain] [--keep]\n"
 	"  attach [RUN-ID]                        attach a UI to a running engine (newest by default)\n"
 	"  watch [RUN-ID]                         attach read-only\n"
+	"  rollback [RUN-ID] [--confirm TEXT]     undo a run (newest by default): database from its verified dump,\n"
+	"                                         files put back, added files removed; asks to type the database name\n"
 	"  --help | --version\n"
 	"\n"
 	"PROFILE is a bundled id (e.g. linkis-1.3.2-to-1.4.0) or a path to a YAML file.\n"
@@ -49,7 +52,9 @@ static const char usage_text[] =
 	"State (journal, logs, sockets): $XDG_STATE_HOME/upwiz (default ~/.local/state/upwiz).\n"
 	"\n"
 	"Exit codes: 0 done; 1 a step failed or the operator aborted; 2 usage or profile error;\n"
-	"3 refused (another run holds the target, or a precondition).\n";
+	"3 refused (another run holds the target, or a precondition).\n"
+	"rollback: 0 rolled back (or nothing to undo); 1 failed or not confirmed; 2 usage (no such run);\n"
+	"3 refused (the run's engine is alive, the target is locked, already rolled back, no verified dump).\n";
 
 static int usage_err(const char *fmt, const char *arg)
 {
@@ -335,6 +340,7 @@ static const struct {
 } commands[] = {
 	{"list", cmd_list},     {"check", cmd_check},   {"plan", cmd_plan},   {"run", cmd_run},
 	{"sandbox", cmd_sandbox}, {"attach", cmd_attach}, {"watch", cmd_watch}, {"sim-http", cmd_simhttp},
+	{"rollback", cmd_rollback},
 };
 
 int main(int argc, char **argv)

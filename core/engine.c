@@ -24,6 +24,7 @@
 #include "core/guard.h"
 #include "core/hub.h"
 #include "core/journal.h"
+#include "core/rollback.h"
 #include "core/run.h"
 #if __has_include("core/world.h")
 #include "core/world.h"
@@ -205,7 +206,9 @@ static char *find_unfinished(struct run *r, const char *target_sha)
 			const char *t = json_string_value(json_object_get(o, "target_sha"));
 			const char *outcome = json_string_value(json_object_get(o, "outcome"));
 			const char *prof = json_string_value(json_object_get(o, "profile"));
+			/* a rolled-back run is over: its effects are undone, nothing to resume */
 			if (t && strcmp(t, target_sha) == 0 && prof && strcmp(prof, r->prof->id) == 0 &&
+			    !json_object_get(o, "rolled_back") &&
 			    (!outcome || strcmp(outcome, "success") != 0) && (!best || strcmp(de->d_name, best) > 0)) {
 				free(best);
 				best = xstrdup(de->d_name);
@@ -226,8 +229,12 @@ static void write_meta(struct run *r, const char *target, const char *target_sha
 		json_object_set_new(o, "outcome", json_string(outcome));
 		json_object_set_new(o, "ended", json_real(wall_time()));
 	}
-	char *s = json_dumps(o, JSON_INDENT(1));
 	char *path = xasprintf("%s/run.json", r->run_dir);
+	json_t *old = json_load_file(path, 0, NULL);   /* a roll-back's mark stays (core/rollback.c) */
+	if (old && json_object_get(old, "rolled_back"))
+		json_object_set(o, "rolled_back", json_object_get(old, "rolled_back"));
+	json_decref(old);
+	char *s = json_dumps(o, JSON_INDENT(1));
 	write_file_atomic(path, s, strlen(s), 0600, NULL);
 	free(path);
 	free(s);
@@ -282,6 +289,13 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 
 static int run_step(struct run *r, const struct pstep *s)
 {
+	/* fault seam for tests: UPWIZ_FAULT=step-ID:N fails step ID from its Nth attempt on */
+	char site[96];
+	snprintf(site, sizeof site, "step-%s", s->id);
+	if (fault_hit(site)) {
+		ev_log(r, "error", "%s: injected fault (UPWIZ_FAULT)", s->id);
+		return STEP_FAILED;
+	}
 	switch (s->kind) {
 	case SK_PRECAUTIONS: return act_precautions(r, s);
 	case SK_ENVCHECK:
@@ -524,15 +538,20 @@ int engine_run(const struct engine_opts *o)
 		}
 		ev_step(r, s->id, "running", NULL);
 		run_journal(r, "step_enter", "");
-		int res;
+		int res, rolled_back = 0;
 		for (;;) {
 			res = run_step(r, s);
 			if (res != STEP_FAILED)
 				break;
 			ev_step(r, s->id, "failed", NULL);
 			char *fq = xasprintf("%s.failed", s->id);
-			int c = run_ask_failure(r, fq, "This step failed.");
+			int c;
+			/* undo: roll the run back (core/rollback.c); not confirmed or incomplete: ask again */
+			while ((c = run_ask_failure(r, fq, "This step failed.")) == 'u' && !(rolled_back = run_rollback(r) > 0))
+				;
 			free(fq);
+			if (rolled_back)
+				break;
 			if (c == 'r') {
 				ev_step(r, s->id, "running", "retry");
 				continue;
@@ -542,7 +561,13 @@ int engine_run(const struct engine_opts *o)
 				sv_push_owned(&r->done_notes, xasprintf("SKIPPED step %s after a failure", s->id));
 			break;
 		}
-		if (res == STEP_OK) {
+		if (rolled_back) {
+			ev_step(r, s->id, "failed", "rolled back");
+			run_journal(r, "step_failed", "\"rolled_back\":true");
+			outcome = "rolled-back";
+			code = EXIT_FAILED;
+			break;
+		} else if (res == STEP_OK) {
 			ev_step(r, s->id, "done", NULL);
 			run_journal(r, "step_done", "");
 		} else if (res == STEP_SKIPPED) {

@@ -17,6 +17,7 @@
 #include "core/hub.h"
 #include "core/journal.h"
 #include "core/proc.h"
+#include "core/rollback.h"
 #include "core/run.h"
 
 static void put_str(struct run *r, json_t *o, const char *key, const char *val)
@@ -235,15 +236,18 @@ char *run_ask(struct run *r, const struct ask *q)
 int run_ask_failure(struct run *r, const char *qid, const char *what)
 {
 	static const struct ask_option opts[] = {
-		{"retry", "Retry", 0}, {"skip", "Skip it (recorded in the journal and the summary)", 1}, {"abort", "Abort the run", 0}};
-	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = opts, .noptions = 3, .def = "retry"};
+		{"retry", "Retry", 0}, {"skip", "Skip it (recorded in the journal and the summary)", 1}, {"abort", "Abort the run", 0},
+		{"undo", "Roll back: database from the verified dump, files put back (typed confirmation)", 1}};
+	/* the fourth choice only when roll-back can restore what the run changed (core/rollback.c) */
+	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = opts,
+			.noptions = run_rollback_possible(r) ? 4 : 3, .def = "retry"};
 	for (;;) {
 		char *a = run_ask(r, &q);
 		if (!a)
 			return 'a';
 		int c = a[0];
 		free(a);
-		if (c == 'r' || c == 's' || c == 'a')
+		if (c == 'r' || c == 's' || c == 'a' || (c == 'u' && q.noptions == 4))
 			return c;
 		if (r->answers)
 			return 'a';

@@ -74,7 +74,8 @@ struct ask {
  * aborted, or the run is unattended and the answers file has no answer (the engine then ends with
  * exit 1 naming the step and the question). A dangerous choice is never taken by default. */
 char *run_ask(struct run *r, const struct ask *q);
-/* The failure question (retry / skip / abort) after an error; returns 'r', 's' or 'a'. */
+/* The failure question (retry / skip / abort, and undo when roll-back is possible) after an error;
+ * returns 'r', 's', 'a' or 'u'. */
 int run_ask_failure(struct run *r, const char *qid, const char *what);
 
 /* ---- journal (fsync'd JSON lines in RUN_DIR/journal.jsonl): an effect is journaled before it is reported done */

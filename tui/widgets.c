@@ -817,6 +817,8 @@ ask_keys(const struct ui *ui, const char **keys, const char **labels, int max)
 		ADD("r", "Retry");
 		ADD("s", "Skip");
 		ADD("a", "Abort");
+		if (q->noptions > 3)
+			ADD("u", "Undo");
 	} else if (is_kind(q, "resume")) {
 		ADD("y", "Resume");
 		ADD("n", "No");

@@ -3,6 +3,7 @@
  * tarball per folder (libarchive, core/tarball.c), each verified and checksummed before the
  * run may call itself backed up. Only then do destructive steps unlock (run_backup_gate).
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,21 @@ int act_backup(struct run *r, const struct pstep *s)
 				r->backup_restore_cmd = dump_restore_command(&p, out);
 				sv_push_owned(&r->backups, xasprintf("database %s: %s (%s, sha256 %s)", p.database, out, size, res.sha256));
 				sb_addf(&plan, "\nRestore the database with:\n  %s\n", r->backup_restore_cmd);
-				run_journal(r, "backup", "\"kind\":\"database\",\"path\":\"%s\",\"sha256\":\"%s\",\"tables\":%u,\"verified\":true",
-					    out, res.sha256, res.tables_in_dump);
+				/* where the dump came from, for roll-back (core/rollback.c): never the password,
+				 * only the name of the variable that holds it */
+				const struct pconn *pc = profile_conn(r->prof, s->db_conn);
+				char *pwvar = NULL;
+				if (pc && pc->password && str_starts(pc->password, "${") && str_ends(pc->password, "}"))
+					pwvar = xstrndup(pc->password + 2, strlen(pc->password) - 3);
+				json_t *conn = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s}", "host", p.host ? p.host : "",
+							 "port", (int)p.port, "socket", p.socket ? p.socket : "", "user",
+							 p.user ? p.user : "", "database", p.database, "password_var", pwvar ? pwvar : "");
+				char *jc = json_dumps(conn, JSON_COMPACT);
+				json_decref(conn);
+				free(pwvar);
+				run_journal(r, "backup", "\"kind\":\"database\",\"path\":\"%s\",\"sha256\":\"%s\",\"tables\":%u,\"verified\":true,\"conn\":%s",
+					    out, res.sha256, res.tables_in_dump, jc ? jc : "{}");
+				free(jc);
 				free(detail);
 				free(size);
 			}

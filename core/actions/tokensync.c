@@ -333,7 +333,12 @@ int act_tokensync(struct run *r, const struct pstep *s)
 			goto done;
 		}
 		char *jp = jstr(w->path), *jb = jstr(bak);
-		run_journal(r, "file_replaced", "\"path\":%s,\"backup\":%s,\"keys\":%d", jp, jb, w->nchanged);
+		/* mode and the new content's checksum: roll-back puts the original back with its mode and
+		 * can tell whether someone changed the file since */
+		char after_hex[65];
+		sha256_hex(w->after, w->after_len, after_hex);
+		run_journal(r, "file_replaced", "\"path\":%s,\"backup\":%s,\"keys\":%d,\"mode\":%d,\"sha256_after\":\"%s\"", jp, jb,
+			    w->nchanged, (int)(w->mode & 07777), after_hex);
 		free(jp);
 		free(jb);
 		if (write_file_atomic(w->path, w->after, w->after_len, w->mode, &cause) < 0) {
