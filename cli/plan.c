@@ -131,9 +131,14 @@ int cmd_plan(int argc, char **argv)
 			printf("    - %s\n", s->items.v[k]);
 		for (size_t k = 0; k < s->nchecks; k++) {
 			const struct pcheck *ck = &s->checks[k];
-			const char *what = ck->command ? ck->command : ck->query ? ck->query : ck->ports ? ck->ports : ck->url ? ck->url : ck->path;
+			const char *what = ck->command ? ck->command : ck->query ? ck->query : ck->ports ? ck->ports : ck->url ? ck->url
+			                 : ck->value ? ck->value : ck->input ? ck->input : ck->path;
 			char *w = show(v, what);
-			printf("    check: %s: %s%s\n", ck->name, ck->ports ? "ports free: " : ck->url ? "GET/POST " : "", w);
+			printf("    check: %s: %s%s", ck->name,
+			       ck->ports ? "ports free: " : ck->url ? "GET/POST " : ck->input ? "the operator enters: " : "", w);
+			if (ck->within)
+				printf(" (within %s of %s)", ck->within, ck->of);
+			printf("\n");
 			free(w);
 		}
 		for (size_t k = 0; k < s->noptions; k++)

@@ -10,6 +10,7 @@
 #include "core/profile.h"
 
 #include <dirent.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -222,7 +223,8 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 	static const char *const keys[] = {"name", "fix", "when", "capture", "level", "command", "match", "version",
 					   "expect_exit", "sql", "connection", "expect", "fail_message", "ports_free",
 					   "disk_free", "min_mb", "file", "http", "method", "headers", "body", "status",
-					   "body_match", "json", "timeout", "interval", NULL};
+					   "body_match", "json", "timeout", "interval", "id", "value", "input", "pattern",
+					   "min", "max", "within", "of", NULL};
 	ycheck_keys(e, m, "a check", keys);
 	c->at = pos_of(m);
 	c->name = yget_str(e, m, "name", 1);
@@ -277,15 +279,48 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 		c->body_match = yget_str(e, m, "body_match", 0);
 		load_json_rules(e, ymap_get(m, "json"), c);
 	}
+	c->id = yget_str(e, m, "id", 0);
+	c->value = yget_str(e, m, "value", 0);
+	c->input = yget_str(e, m, "input", 0);
+	if (c->value || c->input) {
+		c->kind = CK_VALUE;
+		kinds += c->value && c->input ? 2 : 1;
+	}
+	c->pattern = yget_str(e, m, "pattern", 0);
+	c->min = yget_str(e, m, "min", 0);
+	c->max = yget_str(e, m, "max", 0);
+	c->within = yget_str(e, m, "within", 0);
+	c->of = yget_str(e, m, "of", 0);
+	if (!!c->within != !!c->of)
+		yerr(e, m, "'within' and 'of' go together: within: \"10%%\", of: \"${AVERAGE}\"");
+	if (c->within) {
+		char *end;
+		double w = strtod(c->within, &end);
+		if (end == c->within || (*end && strcmp(end, "%") != 0) || w < 0)
+			yerr(e, ymap_get(m, "within"), "within must be a number or a percentage like \"10%%\"");
+	}
+	if ((c->pattern || c->min || c->max || c->within) && c->kind != CK_VALUE)
+		yerr(e, m, "pattern, min, max and within belong to a check with 'value' or 'input'");
+	if (c->input && !c->capture)
+		yerr(e, m, "an input check needs 'capture': the variable that keeps what the operator typed");
+	if (c->pattern) {
+		regex_t re;
+		if (regcomp(&re, c->pattern, REG_EXTENDED | REG_NOSUB) != 0)
+			yerr(e, ymap_get(m, "pattern"), "pattern is not a valid extended regular expression");
+		else
+			regfree(&re);
+	}
 	c->match = yget_str(e, m, "match", 0);
 	c->version = yget_str(e, m, "version", 0);
 	c->expect = yget_str(e, m, "expect", 0);
 	c->fail_msg = yget_str(e, m, "fail_message", 0);
 	if (kinds != 1)
-		yerr(e, m, "a check needs exactly one of command, sql, ports_free, disk_free, file, http (found %d)", kinds);
-	if (c->version && !c->match && c->kind == CK_COMMAND)
+		yerr(e, m, "a check needs exactly one of command, sql, ports_free, disk_free, file, http, value, input (found %d)", kinds);
+	if (c->version && strstr(c->version, "${") && c->kind != CK_VALUE)
+		yerr(e, ymap_get(m, "version"), "only a value or input check may compare with ${...} in 'version'");
+	if (c->version && !c->match && (c->kind == CK_COMMAND))
 		yerr(e, ymap_get(m, "version"), "'version' needs 'match' to find the version in the output");
-	if (c->version && version_check("1", c->version) < 0)
+	if (c->version && !strstr(c->version, "${") && version_check("1", c->version) < 0)
 		yerr(e, ymap_get(m, "version"), "version must look like \">= 3.3\" (operators >=, >, <=, <, ==, !=)");
 }
 
@@ -307,7 +342,7 @@ static void load_options(struct yerrs *e, const struct ynode *m, struct pstep *s
 	const struct ynode *n = seq_of(e, m, "options", 1);
 	if (!n)
 		return;
-	static const char *const keys[] = {"key", "label", "help", "danger", "exit", "set", "confirm", NULL};
+	static const char *const keys[] = {"key", "label", "help", "danger", "exit", "set", "confirm", "when", "recommended", NULL};
 	s->options = xcalloc(n->n, sizeof *s->options);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *o = n->items[i];
@@ -320,9 +355,13 @@ static void load_options(struct yerrs *e, const struct ynode *m, struct pstep *s
 		op->label = yget_str(e, o, "label", 1);
 		op->help = yget_str(e, o, "help", 0);
 		op->confirm = yget_str(e, o, "confirm", 0);
+		op->when = yget_str(e, o, "when", 0);
+		op->recommended = yget_str(e, o, "recommended", 0);
 		op->danger = yget_bool(e, o, "danger", 0);
 		op->exit = yget_bool(e, o, "exit", 0);
 		get_pairs(e, o, "set", &op->set, NULL);
+		if (op->danger && op->recommended)
+			yerr(e, ymap_get(o, "recommended"), "a danger option cannot be recommended (it would become the default)");
 		if (op->danger && !op->confirm)
 			yerr(e, o, "a danger option needs 'confirm': the text the operator must type");
 		for (size_t j = 0; op->key && j + 1 < s->noptions; j++)
@@ -430,6 +469,42 @@ static void load_commands(struct yerrs *e, const struct ynode *m, struct pstep *
 	}
 }
 
+/* Checklist items: text, or {text, id, help, when, on_fail, check}. */
+static void load_citems(struct yerrs *e, const struct ynode *m, struct pstep *s)
+{
+	const struct ynode *n = seq_of(e, m, "items", 1);
+	if (!n)
+		return;
+	if (!n->n)
+		yerr(e, n, "step %s needs 'items'", s->id ? s->id : "?");
+	static const char *const keys[] = {"text", "id", "help", "when", "on_fail", "check", NULL};
+	s->citems = xcalloc(n->n ? n->n : 1, sizeof *s->citems);
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *it = n->items[i];
+		struct pitem *ci = &s->citems[s->ncitems++];
+		ci->at = pos_of(it);
+		if (it->type == Y_SCALAR) {
+			ci->text = xstrdup(it->value);
+		} else if (want_map(e, it, "a checklist item")) {
+			ycheck_keys(e, it, "a checklist item", keys);
+			ci->text = yget_str(e, it, "text", 1);
+			ci->id = yget_str(e, it, "id", 0);
+			ci->help = yget_str(e, it, "help", 0);
+			ci->when = yget_str(e, it, "when", 0);
+			ci->on_fail = yget_str(e, it, "on_fail", 0);
+			const struct ynode *c = ymap_get(it, "check");
+			if (c && want_map(e, c, "'check'")) {
+				ci->check = xcalloc(1, sizeof *ci->check);
+				load_check(e, c, ci->check);
+			}
+		}
+		sv_push(&s->items, ci->text ? ci->text : "");
+		for (size_t j = 0; ci->id && j + 1 < s->ncitems; j++)
+			if (s->citems[j].id && strcmp(s->citems[j].id, ci->id) == 0)
+				yerr(e, it, "duplicate item id '%s'", ci->id);
+	}
+}
+
 static const char *const step_common[] = {"id", "title", "help", "when", "screen", "destructive", NULL};
 
 static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
@@ -484,10 +559,12 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 
 	switch (s->kind) {
 	case SK_PRECAUTIONS:
-	case SK_CHECKLIST:
 		get_strlist(e, m, "items", &s->items);
 		if (!s->items.n)
 			yerr(e, m, "step %s needs 'items'", s->id ? s->id : "?");
+		break;
+	case SK_CHECKLIST:
+		load_citems(e, m, s);
 		break;
 	case SK_ENVCHECK:
 	case SK_VERIFY:
@@ -605,6 +682,9 @@ static void cross_check(struct yerrs *e, struct profile *p)
 		for (size_t j = 0; j < s->nchecks; j++)
 			if (s->checks[j].capture)
 				sv_push(&extra, s->checks[j].capture);
+		for (size_t j = 0; j < s->ncitems; j++)
+			if (s->citems[j].check && s->citems[j].check->capture)
+				sv_push(&extra, s->citems[j].check->capture);
 		if (s->capture_var)
 			sv_push(&extra, s->capture_var);
 	}
@@ -623,14 +703,36 @@ static void cross_check(struct yerrs *e, struct profile *p)
 				yerr(e, &fake, "duplicate step id '%s' (first at line %d)", s->id, p->steps[j].at.line);
 			}
 		check_cond(e, p, s->when, s->at, &extra);
+		for (size_t j = 0; j < s->noptions; j++) {
+			check_cond(e, p, s->options[j].when, s->options[j].at, &extra);
+			check_cond(e, p, s->options[j].recommended, s->options[j].at, &extra);
+		}
 		const char *conn = s->connection ? s->connection : s->db_conn;
 		if (conn && !profile_conn(p, conn)) {
 			struct ynode fake = {.line = s->at.line, .col = s->at.col};
 			yerr(e, &fake, "step %s uses connection '%s', which is not declared", s->id, conn);
 		}
+		for (size_t j = 0; j < s->ncitems; j++) {
+			struct pitem *ci = &s->citems[j];
+			check_cond(e, p, ci->when, ci->at, &extra);
+			check_refs(e, p, ci->text, ci->at, &extra, "checklist item");
+			check_refs(e, p, ci->help, ci->at, &extra, "checklist item");
+			check_refs(e, p, ci->on_fail, ci->at, &extra, "checklist item");
+			if (ci->check) {
+				struct pcheck *c = ci->check;
+				check_cond(e, p, c->when, c->at, &extra);
+				const char *f[] = {c->command, c->query, c->ports, c->path, c->url, c->body, c->value, c->of,
+				                   c->min, c->max};
+				for (size_t k = 0; k < ARRAY_LEN(f); k++)
+					check_refs(e, p, f[k], c->at, &extra, "check");
+			}
+		}
 		for (size_t j = 0; j < s->nchecks; j++) {
 			struct pcheck *c = &s->checks[j];
 			check_cond(e, p, c->when, c->at, &extra);
+			const char *fv[] = {c->value, c->of, c->min, c->max, c->input, c->version, c->expect};
+			for (size_t k = 0; k < ARRAY_LEN(fv); k++)
+				check_refs(e, p, fv[k], c->at, &extra, "check");
 			const char *f[] = {c->command, c->query, c->ports, c->path, c->url, c->body};
 			for (size_t k = 0; k < ARRAY_LEN(f); k++)
 				check_refs(e, p, f[k], c->at, &extra, "check");
@@ -744,6 +846,7 @@ static void check_free(struct pcheck *c)
 	free(c->name), free(c->fix), free(c->when), free(c->capture), free(c->command), free(c->match);
 	free(c->version), free(c->connection), free(c->query), free(c->expect), free(c->fail_msg);
 	free(c->ports), free(c->path), free(c->method), free(c->url), free(c->body), free(c->body_match);
+	free(c->id), free(c->value), free(c->input), free(c->pattern), free(c->min), free(c->max), free(c->within), free(c->of);
 	sv_free(&c->headers);
 	for (size_t i = 0; i < c->njson; i++) {
 		free(c->json[i].path), free(c->json[i].equals), free(c->json[i].all);
@@ -756,13 +859,22 @@ static void step_free(struct pstep *s)
 {
 	free(s->id), free(s->title), free(s->help), free(s->when);
 	sv_free(&s->items);
+	for (size_t i = 0; i < s->ncitems; i++) {
+		struct pitem *ci = &s->citems[i];
+		free(ci->id), free(ci->text), free(ci->help), free(ci->when), free(ci->on_fail);
+		if (ci->check) {
+			check_free(ci->check);
+			free(ci->check);
+		}
+	}
+	free(s->citems);
 	for (size_t i = 0; i < s->nchecks; i++)
 		check_free(&s->checks[i]);
 	free(s->checks);
 	free(s->question), free(s->def);
 	for (size_t i = 0; i < s->noptions; i++) {
 		struct poption *o = &s->options[i];
-		free(o->key), free(o->label), free(o->help), free(o->confirm);
+		free(o->key), free(o->label), free(o->help), free(o->confirm), free(o->when), free(o->recommended);
 		sv_free(&o->set);
 	}
 	free(s->options);

@@ -37,7 +37,7 @@ struct pconn {
 };
 
 /* One check on an env-check or verify screen. Exactly one of the probe kinds is set. */
-enum check_kind { CK_COMMAND, CK_SQL, CK_PORTS_FREE, CK_DISK_FREE, CK_FILE, CK_HTTP };
+enum check_kind { CK_COMMAND, CK_SQL, CK_PORTS_FREE, CK_DISK_FREE, CK_FILE, CK_HTTP, CK_VALUE };
 enum check_level { LV_FAIL, LV_WARN, LV_STOP };   /* stop: a failure ends the run (retry or abort, never skip) */
 
 struct pjson_rule {            /* a JSON assertion: path like "a.b[*].c" */
@@ -68,11 +68,26 @@ struct pcheck {
 	struct pjson_rule *json;
 	size_t njson;
 	int timeout_s, interval_s;  /* retried until it passes or the timeout (0: once) */
+	/* CK_VALUE: a value from a template (`value`) or typed by the operator (`input`: the prompt),
+	 * then `match` (group 1 is the value), `pattern` (an input must match it), and the rules:
+	 * `expect` (equal text), `version`, `min` / `max` (numbers), `within` ("10%" or "50") of `of`. */
+	char *id;                   /* names the input question: STEP.ID (default STEP.checkN) */
+	char *value, *input, *pattern, *min, *max, *within, *of;
+	struct pos at;
+};
+
+/* A checklist item: something the operator does elsewhere, ticked with a timestamp and a note. */
+struct pitem {
+	char *id, *text, *help, *when;
+	char *on_fail;              /* shown when the operator says it did not complete (what now, consequences) */
+	struct pcheck *check;       /* run after the tick, or NULL */
 	struct pos at;
 };
 
 struct poption {
 	char *key, *label, *help, *confirm;  /* confirm: text to type (a danger option) */
+	char *when;                 /* offered only when this condition holds */
+	char *recommended;          /* a condition: when it holds, the option is marked and is the default */
 	int danger, exit;
 	struct strvec set;          /* "NAME=VALUE" */
 	struct pos at;
@@ -107,7 +122,9 @@ struct pstep {
 	int destructive;            /* needs a verified backup (or a typed acknowledgement) first */
 	struct pos at;
 	/* precautions / checklist */
-	struct strvec items;
+	struct strvec items;        /* the text of each item */
+	struct pitem *citems;       /* checklist: the items in full (same order as items) */
+	size_t ncitems;
 	/* envcheck / verify */
 	struct pcheck *checks;
 	size_t nchecks;

@@ -100,6 +100,9 @@ int run_backup_gate(struct run *r);
 /* The actions, one per step kind (core/actions/). */
 int act_precautions(struct run *r, const struct pstep *s);
 int act_checks(struct run *r, const struct pstep *s);      /* envcheck and verify */
+/* One check, outside an envcheck/verify pass (a checklist item's attached check): 1 passed, 0
+ * not; *detail (caller frees) says what was found. idx numbers an input question without an id. */
+int run_check(struct run *r, const struct pcheck *c, size_t idx, char **detail);
 int act_choice(struct run *r, const struct pstep *s);
 int act_backup(struct run *r, const struct pstep *s);
 int act_sqlapply(struct run *r, const struct pstep *s);

@@ -235,21 +235,48 @@ static int c_atom(struct cparse *c)
 		val = "";
 	free(name);
 	skip_ws(c);
-	int op = 0;
-	if (c->s[0] == '=' && c->s[1] == '=')
-		op = 1;
-	else if (c->s[0] == '!' && c->s[1] == '=')
-		op = 2;
-	if (!op)
+	/* == and != compare text; >=, <=, >, < compare dotted versions ("V5.1.1" >= "5.1": the
+	 * numbers are compared, a leading non-digit prefix is ignored; a side with no number makes
+	 * the comparison false). */
+	static const char *const ops[] = {"==", "!=", ">=", "<=", ">", "<"};
+	int op = -1;
+	for (int i = 0; i < 6 && op < 0; i++)
+		if (strncmp(c->s, ops[i], strlen(ops[i])) == 0)
+			op = i;
+	if (op < 0)
 		return *val != '\0';
-	c->s += 2;
+	c->s += strlen(ops[op]);
 	skip_ws(c);
 	char *lit = c_string(c);
 	if (!lit)
 		return c_fail(c, "expected a quoted value");
-	int eq = strcmp(val, lit) == 0;
+	/* the literal may name variables: A == "${B}" */
+	if (strstr(lit, "${")) {
+		if (c->names)
+			vars_refs(lit, c->names);
+		char *x = c->v ? vars_expand(c->v, lit, EXPAND_PLAIN, NULL) : NULL;
+		free(lit);
+		lit = x ? x : xstrdup("");
+	}
+	int r;
+	if (op < 2) {
+		int eq = strcmp(val, lit) == 0;
+		r = op == 0 ? eq : !eq;
+	} else {
+		const char *a = val, *b = lit;
+		while (*a && !isdigit((unsigned char)*a))
+			a++;
+		while (*b && !isdigit((unsigned char)*b))
+			b++;
+		if (!*a || !*b) {
+			free(lit);
+			return 0;
+		}
+		int cmp = version_cmp(a, b, 0);
+		r = op == 2 ? cmp >= 0 : op == 3 ? cmp <= 0 : op == 4 ? cmp > 0 : cmp < 0;
+	}
 	free(lit);
-	return op == 1 ? eq : !eq;
+	return r;
 }
 
 static int c_and(struct cparse *c)

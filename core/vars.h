@@ -33,7 +33,9 @@ char *vars_expand(const struct vars *v, const char *tmpl, enum expand_mode mode,
 /* Adds the names referenced by ${...} in tmpl to names. */
 void vars_refs(const char *tmpl, struct strvec *names);
 
-/* when: conditions:  NAME == "text" | NAME != "text" | NAME (non-empty) | !c | c && c | c || c | ( c ).
+/* when: conditions:  NAME == "text" | NAME != "text" | NAME (non-empty) | !c | c && c | c || c | ( c ),
+ * and version comparisons NAME >= "5.1.1" (also <=, >, <; dotted numbers, a non-digit prefix such as
+ * "V" ignored, false when a side has no number). A literal may name variables: NAME == "${OTHER}". 
  * Returns 1 true, 0 false, -1 with cause on a syntax error. v may be NULL to only check syntax;
  * names (may be NULL) collects the variable names used. */
 int cond_eval(const struct vars *v, const char *expr, struct strvec *names, char **cause);

@@ -19,11 +19,17 @@
  *   file       exists and is readable, after the sandbox guard.
  *   http       one request per attempt; retried every interval until it passes or the timeout,
  *              with a progress bar of elapsed/timeout and the last reason as its label.
+ *   value      a template (`value`) or what the operator types (`input`, a text question whose
+ *   / input    answer must match `pattern`; journaled and captured whatever the rules say), then
+ *              rules: expect, version, min, max, within X% (or X) of a reference. A number an
+ *              operator writes may carry thousands separators; "NA" is not a number and fails a
+ *              numeric rule with that said.
  *
  * After the pass: failures block (the failure question: r reruns every check, s goes on and
  * records the override in the journal, a aborts); warnings do not. Then one `next` question.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <regex.h>
@@ -34,6 +40,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "core/http.h"
 #include "core/jsonpath.h"
@@ -488,6 +496,183 @@ done:
 	sv_free(&headers);
 }
 
+/* ---- value / input */
+
+/* A number written by an operator: "1,234", " 12.5 ". 0 and *out, or -1. */
+static int parse_number(const char *text, double *out)
+{
+	char buf[64];
+	size_t k = 0;
+	for (const char *p = text; *p && k + 1 < sizeof buf; p++)
+		if (*p != ',' && *p != ' ' && *p != '\t')
+			buf[k++] = *p;
+	buf[k] = '\0';
+	if (!k)
+		return -1;
+	char *end;
+	*out = strtod(buf, &end);
+	return *end ? -1 : 0;
+}
+
+/* Asks the operator for the value of an input check until it matches the pattern. NULL: no answer. */
+static char *ask_input(struct run *r, const struct pcheck *c, size_t idx)
+{
+	char *qid = c->id ? xasprintf("%s.%s", r->step ? r->step->id : "", c->id)
+	                  : xasprintf("%s.check%zu", r->step ? r->step->id : "", idx + 1);
+	char *prompt = run_expand(r, c->input, EXPAND_DISPLAY);
+	char *help = c->fix ? run_expand(r, c->fix, EXPAND_DISPLAY) : NULL;
+	regex_t re;
+	int have_re = c->pattern && regcomp(&re, c->pattern, REG_EXTENDED | REG_NOSUB) == 0;
+	char *a = NULL;
+	for (;;) {
+		struct ask q = {.qid = qid, .kind = "text", .prompt = prompt ? prompt : c->input, .detail = c->name, .def = NULL};
+		a = run_ask(r, &q);
+		if (!a)
+			break;
+		char *t = str_trim(a);
+		if (t != a)
+			memmove(a, t, strlen(t) + 1);
+		if (!have_re || regexec(&re, a, 0, NULL, 0) == 0)
+			break;
+		ev_log(r, "warn", "\"%s\" is not an accepted answer (it must match %s)%s%s", a, c->pattern, help ? ": " : "",
+		       help ? help : "");
+		free(a);
+		a = NULL;
+		if (r->answers)
+			break;
+	}
+	if (have_re)
+		regfree(&re);
+	free(qid), free(prompt), free(help);
+	return a;
+}
+
+static void check_value(struct run *r, const struct pcheck *c, size_t idx, struct outcome *o)
+{
+	char *raw = c->input ? ask_input(r, c, idx) : run_expand(r, c->value, EXPAND_PLAIN);
+	if (!raw) {
+		set_detail(o, 0, c->input ? "no value entered" : "cannot expand the value (see the log)");
+		return;
+	}
+	if (c->input) {
+		json_t *j = json_string(raw);
+		char *jv = j ? json_dumps(j, JSON_ENCODE_ANY) : xstrdup("\"?\"");
+		json_decref(j);
+		run_journal(r, "input", "\"check\":%zu,\"value\":%s", idx + 1, jv);
+		free(jv);
+		/* what the operator typed is kept, whatever the rules say of it, and goes into the report */
+		if (c->capture)
+			vars_set(r->vars, c->capture, raw, 0);
+		char *when = iso_time(wall_time());
+		sv_push_owned(&r->done_notes, xasprintf("%s  %s: %s = %s", when, r->step ? r->step->id : "", c->name, raw));
+		free(when);
+	}
+	char *value = NULL;
+	if (c->match && *c->match) {
+		regex_t re;
+		regmatch_t m[2];
+		if (regcomp(&re, c->match, REG_EXTENDED) != 0) {
+			set_detail(o, 0, "bad match pattern /%s/", c->match);
+			free(raw);
+			return;
+		}
+		if (regexec(&re, raw, 2, m, 0) != 0) {
+			set_detail(o, 0, "\"%s\" does not match /%s/", raw, c->match);
+			regfree(&re);
+			free(raw);
+			return;
+		}
+		int g = m[1].rm_so >= 0 ? 1 : 0;
+		value = xstrndup(raw + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+		regfree(&re);
+	} else
+		value = xstrdup(raw);
+	free(raw);
+	struct strbuf why = STRBUF_INIT;   /* the first rule that does not hold */
+	struct strbuf note = STRBUF_INIT;  /* extra facts for the detail */
+	double v = 0;
+	int numeric = parse_number(value, &v) == 0;
+	char *want = c->expect ? run_expand(r, c->expect, EXPAND_PLAIN) : NULL;
+	if (want && strcmp(value, want) != 0)
+		sb_addf(&why, "expected %s", want);
+	if (!why.len && c->version && *c->version) {
+		char *spec = run_expand(r, c->version, EXPAND_PLAIN);
+		/* "V5.1.1" is compared as 5.1.1: a leading non-digit prefix is not part of the number */
+		const char *vv = value;
+		while (*vv && !isdigit((unsigned char)*vv))
+			vv++;
+		if (spec) {   /* the same for the version in the spec: "> V5.1.2" -> "> 5.1.2" */
+			size_t ol = strspn(spec, "<>=! ");
+			char *d = spec + ol;
+			while (*d && !isdigit((unsigned char)*d))
+				d++;
+			memmove(spec + ol, d, strlen(d) + 1);
+		}
+		int k = spec ? version_check(vv, spec) : -1;
+		if (k < 0)
+			sb_addf(&why, "cannot compare with \"%s\"", spec ? spec : c->version);
+		else if (k == 0)
+			sb_addf(&why, "need %s", spec);
+		free(spec);
+	}
+	const char *bounds[2] = {c->min, c->max};
+	for (int b = 0; b < 2 && !why.len; b++) {
+		if (!bounds[b])
+			continue;
+		char *t = run_expand(r, bounds[b], EXPAND_PLAIN);
+		double lim;
+		if (!t || parse_number(t, &lim) < 0)
+			sb_addf(&why, "the %s \"%s\" is not a number", b ? "maximum" : "minimum", t ? t : bounds[b]);
+		else if (!numeric)
+			sb_addf(&why, "not a number");
+		else if (b == 0 && v < lim)
+			sb_addf(&why, "below the minimum %s", t);
+		else if (b == 1 && v > lim)
+			sb_addf(&why, "above the maximum %s", t);
+		free(t);
+	}
+	if (!why.len && c->within) {
+		char *ref_s = run_expand(r, c->of, EXPAND_PLAIN);
+		double ref, w = strtod(c->within, NULL);
+		int pct = strchr(c->within, '%') != NULL;
+		if (!ref_s || parse_number(ref_s, &ref) < 0)
+			sb_addf(&why, "cannot compare with \"%s\" (not a number)", ref_s ? ref_s : c->of);
+		else if (!numeric)
+			sb_addf(&why, "not a number, cannot compare with %s", ref_s);
+		else {
+			double dev = v - ref;
+			if (pct) {
+				double p = ref != 0 ? dev / ref * 100.0 : (dev == 0 ? 0 : 1e9);
+				sb_addf(&note, " vs %s: %+.1f%%", ref_s, p);
+				if (p > w || p < -w)
+					sb_addf(&why, "deviates by more than %s from %s", c->within, ref_s);
+			} else {
+				sb_addf(&note, " vs %s: %+g", ref_s, dev);
+				if (dev > w || dev < -w)
+					sb_addf(&why, "deviates by more than %s from %s", c->within, ref_s);
+			}
+		}
+		free(ref_s);
+	}
+	if (c->within)   /* a comparison is part of the record either way */
+		sv_push_owned(&r->done_notes, xasprintf("%s: %s%s: %s", c->name, value, sb_str(&note),
+		                                        why.len ? "DEVIATION, flagged" : "within the rule"));
+	if (why.len) {
+		if (c->fail_msg)
+			set_detail(o, 0, "%s%s: %s (%s)", value, sb_str(&note), c->fail_msg, sb_str(&why));
+		else
+			set_detail(o, 0, "%s%s: %s", value, sb_str(&note), sb_str(&why));
+	} else {
+		set_detail(o, 1, "%s%s", *value ? value : "(empty)", sb_str(&note));
+		if (c->capture && !c->input)
+			vars_set(r->vars, c->capture, value, 0);
+	}
+	sb_free(&why);
+	sb_free(&note);
+	free(want);
+	free(value);
+}
+
 /* ---- the step */
 
 /* One pass over every check; returns -1 on abort, else sets *nfail, *nwarn and *nstop (failed
@@ -529,6 +714,7 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 		case CK_DISK_FREE: check_disk(r, c, &o); break;
 		case CK_FILE: check_file(r, c, &o); break;
 		case CK_HTTP: check_http(r, c, &o); break;
+		case CK_VALUE: check_value(r, c, i, &o); break;
 		}
 		const char *status = o.ok ? "pass" : c->level == LV_WARN ? "warn" : "fail";
 		char *fix = !o.ok && c->fix ? run_expand(r, c->fix, EXPAND_DISPLAY) : NULL;
@@ -548,6 +734,24 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 	}
 	cache_close(&cc);
 	return r->abort_requested ? -1 : 0;
+}
+
+int run_check(struct run *r, const struct pcheck *c, size_t idx, char **detail)
+{
+	struct conn_cache cc = {0};
+	struct outcome o = {0, NULL};
+	switch (c->kind) {
+	case CK_COMMAND: check_command(r, c, &o); break;
+	case CK_SQL: check_sql(r, &cc, c, &o); break;
+	case CK_PORTS_FREE: check_ports(r, c, &o); break;
+	case CK_DISK_FREE: check_disk(r, c, &o); break;
+	case CK_FILE: check_file(r, c, &o); break;
+	case CK_HTTP: check_http(r, c, &o); break;
+	case CK_VALUE: check_value(r, c, idx, &o); break;
+	}
+	cache_close(&cc);
+	*detail = o.detail ? o.detail : xstrdup("");
+	return o.ok;
 }
 
 /* A check of level stop failed: the run cannot go on past this step. The operator may fix the
