@@ -110,7 +110,7 @@ static int cmd_check(int argc, char **argv)
 struct runargs {
 	const char *profile, *answers, *run_id;
 	struct strvec vars;
-	int plain, golden, keep, sandbox, readonly;
+	int plain, golden, keep, sandbox;
 };
 
 static int parse_runargs(int argc, char **argv, struct runargs *a, int need_profile)

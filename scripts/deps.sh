@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config
       libncurses-dev libyaml-dev default-libmysqlclient-dev libcurl4-openssl-dev
       libjansson-dev libssl-dev libarchive-dev libcmocka-dev
-      mariadb-server mariadb-client tmux clang)
+      mariadb-server mariadb-client tmux clang libclang-rt-14-dev
+      valgrind cppcheck clang-tidy strace)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

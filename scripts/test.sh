@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build, and run every test twice: a normal build and
-# an AddressSanitizer + UndefinedBehaviorSanitizer build. Fails loudly on the first failure.
+# an AddressSanitizer + UndefinedBehaviorSanitizer build; between the two, the quality gates
+# (scripts/gates.sh: unit tests under valgrind, cppcheck, libFuzzer runs). Fails loudly on the first failure.
 # A failed test is run once more (--repeat until-pass:2): integration/test_db has failed once under
 # parallel load (its restarted private mariadbd lost its system tables); the cause is not yet found.
 set -euo pipefail
@@ -11,6 +12,8 @@ echo "== build (RelWithDebInfo, -Werror)"
 "$top/scripts/build.sh" "$top/build"
 echo "== tests"
 ctest --test-dir "$top/build" --output-on-failure -j"$jobs" --timeout 600 --repeat until-pass:2
+echo "== quality gates (valgrind, static analysis, fuzzing): scripts/gates.sh"
+"$top/scripts/gates.sh" "$top/build"
 echo "== build (ASan + UBSan)"
 "$top/scripts/build.sh" "$top/build-asan" -DUPWIZ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 echo "== tests under ASan + UBSan"

@@ -1,41 +1,42 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh SECONDS: build each libFuzzer harness (fuzz_*.c here) with
-# clang -fsanitize=fuzzer,address,undefined straight from the core sources (no
-# CMake), replay the saved crashes in regress/<name>/, then fuzz each harness for
-# SECONDS from the seeds in corpus/<name>/. A crash, leak, timeout or OOM input
-# is written to regress/<name>/ (commit it once fixed) and the script fails.
+# tests/fuzz/run.sh [SECONDS] [NAME...]: build every libFuzzer harness (tests/fuzz/fuzz_NAME.c)
+# with clang -fsanitize=fuzzer,address,undefined (CMake, -DUPWIZ_FUZZ=ON, core/ built with the
+# same instrumentation), replay the saved crashes in regress/NAME/, then fuzz each harness for
+# SECONDS (default 20) from the seeds in corpus/NAME/. A crash, leak, timeout or OOM input is
+# written to regress/NAME/ and the script fails; commit the input with the fix: every normal
+# build replays regress/NAME/ as the unit test fuzz/replay_NAME (tests/fuzz/replay_main.c).
 #
-# Binaries and the growing working corpus live in $UPWIZ_FUZZ_OUT (default
-# build-fuzz/ at the repository root, ignored by git), so the committed seed
-# corpus stays small.
+# Harnesses: sqlsplit (SQL splitter), props (.properties editor), profile (profile loader),
+# answers (answers file parser), events (the JSON-lines event-stream reader: core/client + view).
+#
+# Binaries and the growing working corpus live in $UPWIZ_FUZZ_OUT (default build-fuzz/ at the
+# repository root, ignored by git), so the committed seed corpus stays small.
 set -euo pipefail
 
 secs=${1:-20}
+shift || true
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${UPWIZ_FUZZ_OUT:-$root/build-fuzz}
-cc=${CC_FUZZ:-clang}
-cflags=(-g -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-	-fno-omit-frame-pointer "-I$root")
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+	for f in "$here"/fuzz_*.c; do n=${f##*/fuzz_}; names+=("${n%.c}"); done
+fi
 
-# harness name -> the core sources it needs besides core/util.c
-declare -A deps=(
-	[sqlsplit]="core/sqlsplit.c"
-	[props]="core/props.c"
-)
+echo "== fuzz: building ${names[*]} (clang, libFuzzer + ASan + UBSan)"
+cmake -S "$root" -B "$out" -DCMAKE_C_COMPILER="${CC_FUZZ:-clang}" -DUPWIZ_FUZZ=ON -DUPWIZ_TUI=OFF \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+targets=()
+for n in "${names[@]}"; do targets+=(--target "fuzz_$n"); done
+cmake --build "$out" -j"$(nproc)" "${targets[@]}" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
 
-mkdir -p "$out"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 failed=()
-for name in sqlsplit props; do
+for name in "${names[@]}"; do
 	bin=$out/fuzz_$name
 	regress=$here/regress/$name
 	work=$out/corpus_$name
 	mkdir -p "$regress" "$work"
-	srcs=()
-	for d in ${deps[$name]}; do srcs+=("$root/$d"); done
-	echo "== $name: building"
-	"$cc" "${cflags[@]}" "$here/fuzz_$name.c" "${srcs[@]}" "$root/core/util.c" -lcrypto -o "$bin"
 
 	saved=()
 	for f in "$regress"/*; do [ -f "$f" ] && saved+=("$f"); done
@@ -50,7 +51,7 @@ for name in sqlsplit props; do
 	fi
 
 	echo "== $name: fuzzing for ${secs}s"
-	if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-artifact_prefix="$regress/" -print_final_stats=1 \
 		"$work" "$here/corpus/$name" >"$out/$name.log" 2>&1; then
 		echo "!! $name: crash; input saved in $regress/"

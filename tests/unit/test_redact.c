@@ -240,15 +240,19 @@ static void test_speed(void **state)
 	redactor_add(r, "DSM-0123456789abcdef0123456789abcdef", REDACT_TOKEN);
 	const char *line = "2026-11-23T01:02:03Z INFO applying statement 1234 of 5678 "
 	    "(INSERT INTO linkis_ps_configuration_config_key ...) ok in 3 ms";
+	/* scripts/gates.sh runs the unit tests under valgrind (~50x slower): fewer rounds, no timing */
+	const int under_valgrind = getenv("UPWIZ_VALGRIND") != NULL;
+	const int lines = under_valgrind ? SPEED_LINES / 50 : SPEED_LINES;
 	uint64_t t0 = mono_ms();
-	for (int k = 0; k < SPEED_LINES; k++) {
+	for (int k = 0; k < lines; k++) {
 		char *out = redactor_apply(r, line);
 		free(out);
 	}
 	uint64_t dt = mono_ms() - t0;
-	print_message("%d clean lines, 4 secrets: %llu ms\n", SPEED_LINES, (unsigned long long)dt);
+	print_message("%d clean lines, 4 secrets: %llu ms\n", lines, (unsigned long long)dt);
 #if SPEED_BUDGET_MS
-	assert_true(dt < SPEED_BUDGET_MS);
+	if (!under_valgrind)
+		assert_true(dt < SPEED_BUDGET_MS);
 #endif
 	redactor_free(r);
 }

@@ -365,7 +365,8 @@ static void test_speed_100k(void **state)
 	assert_int_equal(s.v[99999].line, 199999);
 	assert_true(sb.len > 14000000);
 	print_message("100k statements, %zu bytes: %llu ms\n", sb.len, (unsigned long long)dt);
-	assert_true(dt < BUDGET_MS);
+	if (!getenv("UPWIZ_VALGRIND"))   /* scripts/gates.sh: valgrind, no timing */
+		assert_true(dt < BUDGET_MS);
 	sql_script_free(&s);
 
 	/* the same on one line: columns must not go quadratic */
@@ -377,7 +378,8 @@ static void test_speed_100k(void **state)
 	dt = mono_ms() - t0;
 	assert_int_equal(s.n, 100000);
 	assert_int_equal(s.v[99999].col, 99999 * 25 + 1);
-	assert_true(dt < BUDGET_MS);
+	if (!getenv("UPWIZ_VALGRIND"))   /* scripts/gates.sh: valgrind, no timing */
+		assert_true(dt < BUDGET_MS);
 	sql_script_free(&s);
 	sb_free(&sb);
 }
