@@ -35,10 +35,13 @@ cap() { tmux -L "$SOCK" capture-pane -p; }
 key() { tmux -L "$SOCK" send-keys "$@"; sleep 0.15; }
 typed() { tmux -L "$SOCK" send-keys -l "$1"; sleep 0.15; }
 
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string). The wait is by the wall
+# clock and generous (default 30 s): on a loaded 2-core machine a screen can take seconds, and a
+# wait only costs time when the test is failing anyway. UPWIZ_TEST_WAIT_SCALE multiplies it.
 wait_for() {
-	local text=$1 secs=${2:-15} i
-	for ((i = 0; i < secs * 10; i++)); do
+	local text=$1 secs=$(( ${2:-30} * ${UPWIZ_TEST_WAIT_SCALE:-1} )) end
+	end=$((SECONDS + secs))
+	while ((SECONDS <= end)); do
 		cap | grep -qF -- "$text" && return 0
 		sleep 0.1
 	done
@@ -47,8 +50,9 @@ wait_for() {
 
 # wait_gone TEXT [SECONDS]
 wait_gone() {
-	local text=$1 secs=${2:-15} i
-	for ((i = 0; i < secs * 10; i++)); do
+	local text=$1 secs=$(( ${2:-30} * ${UPWIZ_TEST_WAIT_SCALE:-1} )) end
+	end=$((SECONDS + secs))
+	while ((SECONDS <= end)); do
 		cap | grep -qF -- "$text" || return 0
 		sleep 0.1
 	done

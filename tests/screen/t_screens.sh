@@ -110,7 +110,7 @@ wait_gone "Abort the run?"
 key C-c
 wait_for "Abort the run?"
 key y
-wait_for "The run was aborted" 15
+wait_for "The run was aborted" 30
 recorded '"cmd": "abort"' || fail "abort not sent"
 key q
 wait_for "UPWIZ-EXIT=1"
