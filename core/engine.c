@@ -21,6 +21,7 @@
 #include <dirent.h>
 
 #include "core/answers.h"
+#include "core/foreach.h"
 #include "core/guard.h"
 #include "core/hub.h"
 #include "core/journal.h"
@@ -259,6 +260,8 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 			sv_push(done_steps, step);
 		if (t && strcmp(t, "backup") == 0)
 			r->backup_verified = 1;
+		if (t && (strcmp(t, "iter_done") == 0 || strcmp(t, "command") == 0))
+			foreach_adopt(r, o);   /* a loop resumes at its first iteration not done */
 		if (t && strcmp(t, "answer") == 0) {
 			const char *qid = json_string_value(json_object_get(o, "qid"));
 			const char *val = json_string_value(json_object_get(o, "value"));
@@ -540,7 +543,7 @@ int engine_run(const struct engine_opts *o)
 		run_journal(r, "step_enter", "");
 		int res, rolled_back = 0;
 		for (;;) {
-			res = run_step(r, s);
+			res = foreach_run(r, s, run_step);
 			if (res != STEP_FAILED)
 				break;
 			ev_step(r, s->id, "failed", NULL);

@@ -224,7 +224,7 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 					   "expect_exit", "sql", "connection", "expect", "fail_message", "ports_free",
 					   "disk_free", "min_mb", "file", "http", "method", "headers", "body", "status",
 					   "body_match", "json", "timeout", "interval", "id", "value", "input", "pattern",
-					   "min", "max", "within", "of", NULL};
+					   "min", "max", "within", "of", "host", "no_process", "compare", NULL};
 	ycheck_keys(e, m, "a check", keys);
 	c->at = pos_of(m);
 	c->name = yget_str(e, m, "name", 1);
@@ -236,8 +236,10 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 		c->level = LV_WARN;
 	else if (lv && strcmp(lv, "stop") == 0)
 		c->level = LV_STOP;
+	else if (lv && strcmp(lv, "info") == 0)
+		c->level = LV_INFO;
 	else if (lv && strcmp(lv, "fail") != 0)
-		yerr(e, ymap_get(m, "level"), "level must be fail, warn or stop");
+		yerr(e, ymap_get(m, "level"), "level must be fail, warn or stop, or info");
 	free(lv);
 	c->expect_exit = yget_int(e, m, "expect_exit", 0);
 	c->timeout_s = yget_int(e, m, "timeout", 0);
@@ -314,8 +316,9 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 	c->version = yget_str(e, m, "version", 0);
 	c->expect = yget_str(e, m, "expect", 0);
 	c->fail_msg = yget_str(e, m, "fail_message", 0);
+	kinds += profile_ext_check(e, m, c);
 	if (kinds != 1)
-		yerr(e, m, "a check needs exactly one of command, sql, ports_free, disk_free, file, http, value, input (found %d)", kinds);
+		yerr(e, m, "a check needs exactly one of command, sql, ports_free, disk_free, file, http, value, input, no_process, compare (found %d)", kinds);
 	if (c->version && strstr(c->version, "${") && c->kind != CK_VALUE)
 		yerr(e, ymap_get(m, "version"), "only a value or input check may compare with ${...} in 'version'");
 	if (c->version && !c->match && (c->kind == CK_COMMAND))
@@ -438,7 +441,8 @@ static void load_commands(struct yerrs *e, const struct ynode *m, struct pstep *
 	if (!n)
 		return;
 	static const char *const keys[] = {"run", "title", "when", "milestone", "success_match", "fail_match", "timeout",
-					   "expect_exit", "pty", "confirm", "optional", "answers", NULL};
+					   "expect_exit", "pty", "confirm", "optional", "answers", "host", "capture",
+					   "capture_match", "prompts", NULL};
 	s->commands = xcalloc(n->n, sizeof *s->commands);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *c = n->items[i];
@@ -466,6 +470,7 @@ static void load_commands(struct yerrs *e, const struct ynode *m, struct pstep *
 			pc->confirm_text = xstrdup(cf->value);
 		}
 		get_strlist(e, c, "answers", &pc->answers);
+		profile_ext_command(e, c, pc);
 	}
 }
 
@@ -505,7 +510,8 @@ static void load_citems(struct yerrs *e, const struct ynode *m, struct pstep *s)
 	}
 }
 
-static const char *const step_common[] = {"id", "title", "help", "when", "screen", "destructive", NULL};
+static const char *const step_common[] = {"id", "title", "help", "when", "screen", "destructive",
+					  "foreach", "as", "fields", "host", NULL};
 
 static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 {
@@ -517,6 +523,7 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 	s->help = yget_str(e, m, "help", 0);
 	s->when = yget_str(e, m, "when", 0);
 	s->destructive = yget_bool(e, m, "destructive", 0);
+	profile_ext_step(e, m, s);
 	char *screen = yget_str(e, m, "screen", 1);
 	if (!screen)
 		return;
@@ -688,6 +695,7 @@ static void cross_check(struct yerrs *e, struct profile *p)
 		if (s->capture_var)
 			sv_push(&extra, s->capture_var);
 	}
+	profile_ext_names(p, &extra);
 	for (size_t i = 0; i < p->nconns; i++) {
 		struct pconn *c = &p->conns[i];
 		const char *f[] = {c->host, c->port, c->socket, c->user, c->password, c->database};
@@ -761,6 +769,7 @@ static void cross_check(struct yerrs *e, struct profile *p)
 		for (size_t k = 0; k < ARRAY_LEN(f); k++)
 			check_refs(e, p, f[k], s->at, &extra, s->id ? s->id : "step");
 	}
+	profile_ext_cross(e, p, &extra);
 	/* A secret on a command line would reach argv: refuse at load time. */
 	for (size_t i = 0; i < p->nsteps; i++)
 		for (size_t j = 0; j < p->steps[i].ncommands; j++) {
@@ -847,6 +856,7 @@ static void check_free(struct pcheck *c)
 	free(c->version), free(c->connection), free(c->query), free(c->expect), free(c->fail_msg);
 	free(c->ports), free(c->path), free(c->method), free(c->url), free(c->body), free(c->body_match);
 	free(c->id), free(c->value), free(c->input), free(c->pattern), free(c->min), free(c->max), free(c->within), free(c->of);
+	free(c->host), free(c->no_process), free(c->cmp_left), free(c->cmp_op), free(c->cmp_right), free(c->cmp_as);
 	sv_free(&c->headers);
 	for (size_t i = 0; i < c->njson; i++) {
 		free(c->json[i].path), free(c->json[i].equals), free(c->json[i].all);
@@ -857,6 +867,7 @@ static void check_free(struct pcheck *c)
 
 static void step_free(struct pstep *s)
 {
+	profile_ext_free_step(s);   /* first: it frees the commands' additions */
 	free(s->id), free(s->title), free(s->help), free(s->when);
 	sv_free(&s->items);
 	for (size_t i = 0; i < s->ncitems; i++) {

@@ -37,8 +37,9 @@ struct pconn {
 };
 
 /* One check on an env-check or verify screen. Exactly one of the probe kinds is set. */
-enum check_kind { CK_COMMAND, CK_SQL, CK_PORTS_FREE, CK_DISK_FREE, CK_FILE, CK_HTTP, CK_VALUE };
-enum check_level { LV_FAIL, LV_WARN, LV_STOP };   /* stop: a failure ends the run (retry or abort, never skip) */
+enum check_kind { CK_COMMAND, CK_SQL, CK_PORTS_FREE, CK_DISK_FREE, CK_FILE, CK_HTTP, CK_VALUE, CK_NO_PROCESS, CK_COMPARE };
+/* stop: a failure ends the run (retry or abort, never skip); info: shown, never blocks (a decision, see compare) */
+enum check_level { LV_FAIL, LV_WARN, LV_STOP, LV_INFO };
 
 struct pjson_rule {            /* a JSON assertion: path like "a.b[*].c" */
 	char *path, *equals, *all;
@@ -73,6 +74,11 @@ struct pcheck {
 	 * `expect` (equal text), `version`, `min` / `max` (numbers), `within` ("10%" or "50") of `of`. */
 	char *id;                   /* names the input question: STEP.ID (default STEP.checkN) */
 	char *value, *input, *pattern, *min, *max, *within, *of;
+	/* additions (core/profile_ext.c) */
+	char *host;                 /* CK_COMMAND: run on this host through OpenSSH (empty: here) */
+	char *no_process;           /* CK_NO_PROCESS: ERE no running process's command line may match */
+	char *cmp_left, *cmp_op, *cmp_right, *cmp_as;   /* CK_COMPARE: as size|number|version|text */
+	int cmp_parts;              /* version: compare only the first N numbers (0: all) */
 	struct pos at;
 };
 
@@ -104,10 +110,24 @@ struct pfilekeys {              /* tokensync: in file `path`, key -> token prefi
 	struct pos at;
 };
 
+/* A question a command asks on its terminal (pty), recognised by a pattern on its output. */
+struct pprompt {
+	char *match;                /* ERE on the pending prompt text or an output line */
+	char *prompt;               /* what the operator is asked (default: the matched text) */
+	char *answer;               /* the declared answer (unattended runs; the default otherwise) */
+	struct strvec options;      /* non-empty: a choice among these answers; empty: free text */
+	struct pos at;
+};
+
 struct pcommand {
 	char *run, *title, *when, *milestone, *success_match, *fail_match, *confirm_text;
 	int timeout_s, expect_exit, pty, confirm, optional;
 	struct strvec answers;      /* pty: "PATTERN=>REPLY" declared answers */
+	/* additions (core/profile_ext.c) */
+	char *host;                 /* run on this host through OpenSSH; overrides the step's host */
+	char *capture, *capture_match;   /* variable <- group 1 (or the match) of capture_match on the output */
+	struct pprompt *prompts;
+	size_t nprompts;
 	struct pos at;
 };
 
@@ -152,6 +172,11 @@ struct pstep {
 	/* command */
 	struct pcommand *commands;
 	size_t ncommands;
+	/* additions (core/profile_ext.c): loops and hosts, for any step kind */
+	char *foreach;              /* a list variable: the step runs once per item */
+	char *as;                   /* the item's variable (also AS_INDEX 1-based, AS_COUNT) */
+	struct strvec fields;       /* the item split at '=' into these variables (the last takes the rest) */
+	char *host;                 /* commands and command checks run there through OpenSSH */
 };
 
 struct profile {
@@ -165,6 +190,19 @@ struct profile {
 	size_t nsteps;
 	char *world;                /* sandbox world folder (relative to the profile's folder), or NULL */
 };
+
+/* core/profile_ext.c: the parts of the format for loops, remote hosts, interactive commands,
+ * process and comparison checks; called by profile.c. */
+struct ynode;
+struct yerrs;
+void profile_ext_step(struct yerrs *e, const struct ynode *m, struct pstep *s);
+void profile_ext_command(struct yerrs *e, const struct ynode *m, struct pcommand *c);
+int profile_ext_check(struct yerrs *e, const struct ynode *m, struct pcheck *c);   /* probe kinds found */
+void profile_ext_names(const struct profile *p, struct strvec *names);   /* variables loops/captures set */
+void profile_ext_cross(struct yerrs *e, const struct profile *p, const struct strvec *extra);
+void profile_ext_free_step(struct pstep *s);
+/* Splits a list variable's value into items (blanks, commas, newlines). */
+void list_split(const char *value, struct strvec *out);
 
 /* Loads and validates. On any error returns NULL and *cause holds every problem found, one per
  * line, as "FILE:LINE:COL: message". Caller frees with profile_free. */

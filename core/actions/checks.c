@@ -44,7 +44,9 @@
 #include <jansson.h>
 
 #include "core/http.h"
+#include "core/actions/checks_ext.h"
 #include "core/jsonpath.h"
+#include "core/remote.h"
 #include "core/run.h"
 
 #define CMD_TIMEOUT_S 60
@@ -123,6 +125,19 @@ static void check_command(struct run *r, const struct pcheck *c, struct outcome 
 	if (!cmd) {
 		set_detail(o, 0, "cannot expand the command (see the log)");
 		return;
+	}
+	const char *host_t = c->host ? c->host : r->step ? r->step->host : NULL;
+	if (host_t) {   /* on another host, through ssh (core/remote.h) */
+		char *host = run_expand(r, host_t, EXPAND_PLAIN), *why = NULL;
+		char *w = host ? remote_wrap(host, cmd, 0, &why) : NULL;
+		free(host);
+		free(cmd);
+		if (!w) {
+			set_detail(o, 0, "%s", why ? why : "cannot expand the host (see the log)");
+			free(why);
+			return;
+		}
+		cmd = w;
 	}
 	struct strbuf out = STRBUF_INIT;
 	int code = 0;
@@ -715,14 +730,16 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 		case CK_FILE: check_file(r, c, &o); break;
 		case CK_HTTP: check_http(r, c, &o); break;
 		case CK_VALUE: check_value(r, c, i, &o); break;
+		case CK_NO_PROCESS:
+		case CK_COMPARE: o.ok = check_ext_run(r, c, &o.detail); break;
 		}
-		const char *status = o.ok ? "pass" : c->level == LV_WARN ? "warn" : "fail";
+		const char *status = o.ok ? "pass" : c->level == LV_WARN ? "warn" : c->level == LV_INFO ? "info" : "fail";
 		char *fix = !o.ok && c->fix ? run_expand(r, c->fix, EXPAND_DISPLAY) : NULL;
 		ev_item(r, key, c->name, status, o.detail ? o.detail : "", fix ? fix : "");
 		if (!o.ok) {
 			if (c->level == LV_WARN)
 				(*nwarn)++;
-			else
+			else if (c->level != LV_INFO)
 				(*nfail)++;
 			if (c->level == LV_STOP) {
 				(*nstop)++;

@@ -4,21 +4,28 @@
  * as it happens". Success is the exit code AND the absence of fail_match: vendor scripts print
  * failures and still exit 0.
  */
+#include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "core/actions/interactive.h"
 #include "core/answers.h"
+#include "core/foreach.h"
 #include "core/guard.h"
 #include "core/proc.h"
+#include "core/remote.h"
 #include "core/run.h"
+
+#define CMD_KEEP_OUTPUT (1u << 20)   /* output kept for success_match and capture */
 
 struct cmd_ud {
 	struct run *r;
 	regex_t ms, fail;
 	int has_ms, has_fail, failed_line, nms;
+	struct strbuf out;      /* the output as read (ANSI codes removed), up to CMD_KEEP_OUTPUT */
 };
 
 static void on_line(void *ud, const char *line, size_t len)
@@ -48,6 +55,10 @@ static void on_line(void *ud, const char *line, size_t len)
 	}
 	if (u->has_fail && regexec(&u->fail, l, 0, NULL, 0) == 0)
 		u->failed_line = 1;
+	if (u->out.len < CMD_KEEP_OUTPUT) {
+		sb_add(&u->out, l, k);
+		sb_addc(&u->out, '\n');
+	}
 	free(l);
 }
 
@@ -140,26 +151,93 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 		free(cmd), free(shown);
 		return STEP_FAILED;
 	}
-	ev_item(r, key, title, "run", shown, "");
-	struct cmd_ud u = {.r = r};
+	/* On another host: the command line goes to ssh as one word (core/remote.h). */
+	const char *host_t = c->host ? c->host : s->host;
+	char *host = host_t ? run_expand(r, host_t, EXPAND_PLAIN) : NULL;
+	if (host_t && !host) {
+		free(cmd), free(shown);
+		return STEP_FAILED;
+	}
+	char *cause = NULL;
+	char *wrapped = remote_wrap(host, cmd, c->pty, &cause);
+	if (!wrapped) {
+		ev_item(r, key, title, "fail", cause, "");
+		free(cause), free(host), free(cmd), free(shown);
+		return STEP_FAILED;
+	}
+	free(cmd);
+	cmd = wrapped;
+	char *success_re = c->success_match ? run_expand(r, c->success_match, EXPAND_PLAIN) : NULL;
+	char *fail_re = c->fail_match ? run_expand(r, c->fail_match, EXPAND_PLAIN) : NULL;
+	char *where = host && *host ? xasprintf("on %s: %s", host, shown) : xstrdup(shown);
+	ev_item(r, key, title, "run", where, "");
+	free(where);
+	struct cmd_ud u = {.r = r, .out = STRBUF_INIT};
 	u.has_ms = c->milestone && regcomp(&u.ms, c->milestone, REG_EXTENDED) == 0;
-	u.has_fail = c->fail_match && regcomp(&u.fail, c->fail_match, REG_EXTENDED) == 0;
-	ev_log(r, "cmd", "%s", shown);
+	u.has_fail = fail_re && regcomp(&u.fail, fail_re, REG_EXTENDED) == 0;
+	if (host && *host)
+		ev_log(r, "cmd", "[%s] %s", host, shown);
+	else
+		ev_log(r, "cmd", "%s", shown);
 	const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
 	struct proc_opts o = {.argv = argv, .cwd = r->sandbox ? guard_root() : NULL, .stdin_fd = -1, .use_pty = c->pty};
 	int exit_code = -1;
-	char *cause = NULL;
 	uint64_t t0 = mono_ms();
-	int rc = proc_run(&o, c->timeout_s > 0 ? c->timeout_s * 1000 : -1, on_line, &u, &exit_code, &cause);
+	int tmo = c->timeout_s > 0 ? c->timeout_s * 1000 : -1;
+	int rc = c->pty ? interactive_run(r, s, c, idx, &o, tmo, on_line, &u, &exit_code, &cause)
+			: proc_run(&o, tmo, on_line, &u, &exit_code, &cause);
 	double secs = (double)(mono_ms() - t0) / 1000.0;
-	int ok = rc == 0 && exit_code == c->expect_exit && !u.failed_line;
-	run_journal(r, "command", "\"index\":%d,\"exit\":%d,\"ok\":%s", idx, exit_code, ok ? "true" : "false");
+	/* Vendor tools that exit 0 on failure: success is also read from the output. */
+	int missing = 0;
+	if (rc == 0 && success_re) {
+		regex_t re;
+		if (regcomp(&re, success_re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0) {
+			missing = regexec(&re, sb_str(&u.out), 0, NULL, 0) != 0;
+			regfree(&re);
+		} else
+			missing = 1;
+	}
+	if (rc == 0 && c->capture && !missing && !u.failed_line && exit_code == c->expect_exit) {
+		char *cre = run_expand(r, c->capture_match, EXPAND_PLAIN);
+		regex_t re;
+		regmatch_t m[2];
+		if (cre && regcomp(&re, cre, REG_EXTENDED | REG_NEWLINE) == 0) {
+			if (regexec(&re, sb_str(&u.out), 2, m, 0) == 0) {
+				int g = m[1].rm_so >= 0 ? 1 : 0;
+				char *v = xstrndup(sb_str(&u.out) + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+				vars_set(r->vars, c->capture, v, 0);
+				ev_log(r, "info", "%s = %s", c->capture, v);
+				run_journal(r, "var_set", "\"name\":\"%s\"", c->capture);
+				free(v);
+			} else
+				missing = 2;
+			regfree(&re);
+		} else
+			missing = 2;
+		free(cre);
+	}
+	int ok = rc == 0 && exit_code == c->expect_exit && !u.failed_line && !missing;
+	const char *scope = vars_get(r->vars, FOREACH_SCOPE_VAR);
+	if (scope && *scope) {   /* inside a loop: the iteration is part of the record (resume, retry) */
+		json_t *js = json_string(scope);
+		char *q = json_dumps(js, JSON_ENCODE_ANY);
+		json_decref(js);
+		run_journal(r, "command", "\"index\":%d,\"exit\":%d,\"ok\":%s,\"iter\":%s", idx, exit_code,
+			    ok ? "true" : "false", q);
+		free(q);
+	} else
+		run_journal(r, "command", "\"index\":%d,\"exit\":%d,\"ok\":%s", idx, exit_code, ok ? "true" : "false");
 	char *detail = rc < 0 ? xasprintf("%s", cause ? cause : "could not run")
-			      : xasprintf("exit %d in %.1f s%s", exit_code, secs, u.failed_line ? ", failure reported in the output" : "");
+			      : xasprintf("exit %d in %.1f s%s%s%s", exit_code, secs,
+					  u.failed_line ? ", failure reported in the output" : "",
+					  missing == 1 ? ", the expected success message is missing from the output" : "",
+					  missing == 2 ? ", the value to capture is missing from the output" : "");
 	ev_item(r, key, title, ok ? "pass" : "fail", detail, ok ? "" : "Read the log above (F3 opens the whole log).");
 	if (ok)
-		sv_push_owned(&r->done_notes, xasprintf("ran: %s (%s)", shown, detail));
-	free(detail), free(cause), free(cmd), free(shown);
+		sv_push_owned(&r->done_notes, host && *host ? xasprintf("ran on %s: %s (%s)", host, shown, detail)
+							   : xasprintf("ran: %s (%s)", shown, detail));
+	free(detail), free(cause), free(cmd), free(shown), free(host), free(success_re), free(fail_re);
+	sb_free(&u.out);
 	if (u.has_ms)
 		regfree(&u.ms);
 	if (u.has_fail)
@@ -189,6 +267,12 @@ int act_command(struct run *r, const struct pstep *s)
 			int w = cond_eval(r->vars, c->when, NULL, NULL);
 			if (w <= 0)
 				continue;
+		}
+		if (foreach_cmd_done(r, s->id, (int)i + 1)) {
+			char key[32];
+			snprintf(key, sizeof key, "cmd%zu", i + 1);
+			ev_item(r, key, c->title ? c->title : c->run, "pass", "done before in this iteration (journal)", "");
+			continue;
 		}
 		int rc = run_one(r, s, c, (int)i + 1);
 		if (rc != STEP_OK)
