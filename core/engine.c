@@ -280,10 +280,10 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 						}
 			}
 		}
-		json_decref(o);
 		/* Statement records carry over so sqlapply resumes at the exact statement. */
 		if (t && str_starts(t, "stmt_"))
 			journal_append(r->jr, "adopted", strchr(lines.v[i], ',') ? strchr(lines.v[i], ',') + 1 : "");
+		json_decref(o);   /* last: t points into o */
 	}
 	sv_free(&lines);
 }
