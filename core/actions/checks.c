@@ -765,6 +765,8 @@ int run_check(struct run *r, const struct pcheck *c, size_t idx, char **detail)
 	case CK_FILE: check_file(r, c, &o); break;
 	case CK_HTTP: check_http(r, c, &o); break;
 	case CK_VALUE: check_value(r, c, idx, &o); break;
+	case CK_NO_PROCESS:
+	case CK_COMPARE: o.ok = check_ext_run(r, c, &o.detail); break;
 	}
 	cache_close(&cc);
 	*detail = o.detail ? o.detail : xstrdup("");
