@@ -82,6 +82,7 @@ struct plain {
 	struct seen_step *steps;
 	size_t nsteps;
 	int need_prompt;          /* an `ask` is open and we have not answered it */
+	int no_return_said;       /* the point of no return was announced (the first irreversible step started) */
 	int prompt_open;          /* "> " printed and no newline after it yet */
 	char inbuf[IN_MAX];       /* input from in_fd, not yet a whole line */
 	size_t inlen;
@@ -288,6 +289,17 @@ static void print_step(struct plain *p, const json_t *o)
 		if (old != ST_RUNNING && old != ST_WAITING) {
 			step_header(p, s);
 			ss->have_prog = 0;
+			if (!s->reversible && !p->no_return_said) {
+				/* the rail's marker, in words: from here on roll-back cannot undo everything */
+				p->no_return_said = 1;
+				out_begin(p);
+				col(p, C_YELLOW);
+				lit(p, "   !! point of no return: ");
+				txt(p, s->title ? s->title : s->id);
+				lit(p, " cannot be undone by a roll-back");
+				col(p, C_OFF);
+				fputc('\n', p->out);
+			}
 		}
 		break;
 	case ST_DONE:

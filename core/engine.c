@@ -520,6 +520,7 @@ int engine_run(const struct engine_opts *o)
 
 	code = EXIT_OK;
 	outcome = "success";
+	run_reversibility_update(r);   /* a resumed run may already hold a verified backup */
 	for (size_t i = 0; i < r->prof->nsteps; i++) {
 		const struct pstep *s = &r->prof->steps[i];
 		r->step = s;
@@ -564,6 +565,7 @@ int engine_run(const struct engine_opts *o)
 				sv_push_owned(&r->done_notes, xasprintf("SKIPPED step %s after a failure", s->id));
 			break;
 		}
+		run_reversibility_update(r);   /* e.g. the backup is verified now: later steps can be undone */
 		if (rolled_back) {
 			ev_step(r, s->id, "failed", "rolled back");
 			run_journal(r, "step_failed", "\"rolled_back\":true");
@@ -625,5 +627,6 @@ end:
 	free(r->run_id), free(r->run_dir), free(r->state_dir), free(r->log_path), free(r->target);
 	free(r->backup_db_path), free(r->backup_restore_cmd);
 	sv_free(&r->backups), sv_free(&r->done_notes);
+	free(r->step_rev);
 	return code;
 }

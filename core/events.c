@@ -49,8 +49,11 @@ void ev_step(struct run *r, const char *id, const char *state, const char *note)
 	json_object_set_new(o, "state", json_string(state));
 	put_str(r, o, "note", note);
 	for (size_t i = 0; i < r->prof->nsteps; i++)
-		if (strcmp(r->prof->steps[i].id, id) == 0 && r->hub)
-			hub_set_step_state(r->hub, i, state);
+		if (strcmp(r->prof->steps[i].id, id) == 0) {
+			json_object_set_new(o, "reversible", json_boolean(run_step_reversible(r, i)));
+			if (r->hub)
+				hub_set_step_state(r->hub, i, state);
+		}
 	ev_send(r, o, 0);
 }
 
@@ -264,6 +267,7 @@ void run_journal(struct run *r, const char *type, const char *fmt, ...)
 	char *withstep = r->step ? xasprintf("\"step\":\"%s\"%s%s", r->step->id, *red ? "," : "", red) : xstrdup(red);
 	journal_append(r->jr, type, withstep);
 	free(withstep);
+	fault_delay(type);   /* UPWIZ_DELAY=stmt_done:300 makes each statement slow (screen tests) */
 	free(red);
 	free(m);
 }

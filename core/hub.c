@@ -2,6 +2,7 @@
  * hub.c: the socket server, the event fan-out and the answer rendezvous (see hub.h).
  */
 #include "core/hub.h"
+#include "core/rollback.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -111,7 +112,7 @@ static char *hello_line(struct hub *h, int control)
 		json_object_set_new(s, "kind", json_string(step_kind_name(p->steps[i].kind)));
 		json_object_set_new(s, "help", json_string(p->steps[i].help ? p->steps[i].help : ""));
 		json_object_set_new(s, "state", json_string(h->step_state[i] ? h->step_state[i] : "pending"));
-		json_object_set_new(s, "reversible", json_boolean(!p->steps[i].destructive));
+		json_object_set_new(s, "reversible", json_boolean(run_step_reversible(r, i)));
 		json_array_append_new(steps, s);
 	}
 	json_object_set_new(o, "steps", steps);
@@ -369,6 +370,14 @@ void hub_set_step_state(struct hub *h, size_t i, const char *state)
 	free(h->step_state[i]);
 	h->step_state[i] = xstrdup(state);
 	pthread_mutex_unlock(&h->mu);
+}
+
+const char *hub_step_state(struct hub *h, size_t i)
+{
+	pthread_mutex_lock(&h->mu);
+	const char *s = h->step_state[i] ? h->step_state[i] : "pending";
+	pthread_mutex_unlock(&h->mu);
+	return s;
 }
 
 char *hub_wait_answer(struct hub *h, const char *qid)

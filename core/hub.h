@@ -23,6 +23,8 @@ struct hub *hub_start(struct run *r, const char *sock_path, const char *events_p
 void hub_emit(struct hub *h, const char *line, int is_log);
 /* Remembers the current state of step i (for the hello of a late client). */
 void hub_set_step_state(struct hub *h, size_t i, const char *state);
+/* The state last set for step i ("pending" when none); borrowed, valid until the next set. */
+const char *hub_step_state(struct hub *h, size_t i);
 /* Waits for an answer to qid. Returns it (caller frees) or NULL when aborted. */
 char *hub_wait_answer(struct hub *h, const char *qid);
 /* Number of attached clients. */

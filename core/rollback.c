@@ -649,6 +649,7 @@ void rollback_write_meta(const char *rb_dir, const char *rb_id, const char *of, 
 /* ---- inside the engine: the fourth answer to a failure (core/engine.c) */
 
 #include "core/engine.h"
+#include "core/hub.h"
 #include "core/run.h"
 
 struct eng_log {
@@ -667,6 +668,39 @@ static void eng_log_fn(void *ud, const char *level, const char *text)
 		fflush(l->log);
 		free(ts);
 		free(red);
+	}
+}
+
+int run_step_reversible(const struct run *r, size_t i)
+{
+	const struct pstep *s = &r->prof->steps[i];
+	int backed = r->backup_verified && !r->risk_acknowledged;
+	switch (s->kind) {
+	case SK_SQLAPPLY:
+	case SK_COPY:
+	case SK_TOKENSYNC:
+		return backed;
+	case SK_COMMAND:
+		return 0;
+	default:
+		/* no effect of their own (checks, questions, the backup itself writes only new files) */
+		return !s->destructive || backed;
+	}
+}
+
+void run_reversibility_update(struct run *r)
+{
+	if (!r->step_rev)
+		r->step_rev = xcalloc(r->prof->nsteps ? r->prof->nsteps : 1, 1);
+	for (size_t i = 0; i < r->prof->nsteps; i++) {
+		unsigned char rev = (unsigned char)(run_step_reversible(r, i) ? 2 : 1);
+		if (r->step_rev[i] == rev)
+			continue;
+		int told = r->step_rev[i] != 0;
+		r->step_rev[i] = rev;
+		const char *state = r->hub ? hub_step_state(r->hub, i) : "pending";
+		if (told && strcmp(state, "pending") == 0)
+			ev_step(r, r->prof->steps[i].id, "pending", NULL);   /* carries the new `reversible` */
 	}
 }
 

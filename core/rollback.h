@@ -95,6 +95,14 @@ void rollback_write_meta(const char *rb_dir, const char *rb_id, const char *of, 
 
 /* ---- in the engine */
 struct run;
+/* Whether roll-back can undo step i: a step without effects, or one whose effects roll-back undoes
+ * (SQL, copy, token sync, rebuild choices) once a verified backup exists and no risk was
+ * acknowledged; commands (start) never. The step rail draws the point of no return before the
+ * first step for which this is 0. */
+int run_step_reversible(const struct run *r, size_t i);
+/* Tells the front ends (step events, pending steps only) where reversibility changed, e.g. once the
+ * backup is verified; call after each step. */
+void run_reversibility_update(struct run *r);
 /* 1 when the failure question may offer roll-back: a verified backup exists (no risk acknowledged). */
 int run_rollback_possible(const struct run *r);
 /* Asks the typed confirmation, then rolls the run back as a run of its own (STATE/runs/RB-ID/)

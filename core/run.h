@@ -45,6 +45,7 @@ struct run {
 	struct strvec done_notes;   /* one line per completed effect, for the summary */
 	volatile int abort_requested;
 	int resume_stmt_file, resume_stmt_index; /* sqlapply resumes here (-1: from the start) */
+	unsigned char *step_rev;    /* per step: 0 not yet told, 1 irreversible, 2 reversible (core/rollback.c) */
 	double started_at;          /* wall clock when the engine started: the hello's `started` */
 	char *target;               /* owned; the expanded target, NULL until the variables are resolved */
 };

@@ -543,3 +543,20 @@ int fault_hit(const char *site)
 		return 0;
 	return ++count >= after ? ferr : 0;
 }
+
+void fault_delay(const char *site)
+{
+	const char *e = getenv("UPWIZ_DELAY");
+	size_t n = strlen(site);
+	while (e && *e) {
+		if (strncmp(e, site, n) == 0 && e[n] == ':') {
+			long ms = strtol(e + n + 1, NULL, 10);
+			if (ms > 0 && ms <= 600000)
+				usleep((useconds_t)ms * 1000);
+			return;
+		}
+		e = strchr(e, ',');
+		if (e)
+			e++;
+	}
+}

@@ -95,5 +95,8 @@ int str_is_int(const char *s);
  * every later one return the errno (default ENOSPC). Off (one getenv) when unset.
  */
 int fault_hit(const char *site);
+/* UPWIZ_DELAY="site:ms[,site:ms]..." makes fault_delay("site") sleep ms milliseconds (tests make a
+ * step slow on purpose, e.g. to hang up the UI in the middle of it). Off (one getenv) when unset. */
+void fault_delay(const char *site);
 
 #endif

@@ -81,6 +81,10 @@ tail -5 "$work/out"
 t "the golden path through the plain front end exits 0" '[ $rc -eq 0 ]'
 t "the pre-upgrade state was captured at the sql-apply question" '[ $snap -eq 1 ] && [ -s "$work/pre.sql" ] && grep -q "CREATE TABLE" "$work/pre.sql"'
 [ -n "$run" ] || { echo "no run folder"; exit 1; }
+t "the plain front end says the point of no return when Start begins" 'grep -A1 "^== \[8/9\] start" "$work/out" | grep -q "point of no return"'
+t "it says it once" '[ $(grep -c "point of no return" "$work/out") -eq 1 ]'
+t "the verified backup made the SQL step reversible (a step event tells the front ends)" 'grep -q "\"id\":\"sql-apply\",\"state\":\"pending\",\"reversible\":true" "$run/events.jsonl"'
+t "start is never reversible" 'grep -q "\"id\":\"start\",\"state\":\"running\",\"reversible\":false" "$run/events.jsonl"'
 rid=$(basename "$run")
 root=$run/sandbox
 lh=$root/linkis
