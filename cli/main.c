@@ -30,6 +30,9 @@
 int cmd_simhttp(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 
 static const char usage_text[] =
 	"usage: upwiz COMMAND [ARGS]\n"
@@ -43,6 +46,10 @@ static const char usage_text[] =
 	"  watch [RUN-ID]                         attach read-only\n"
 	"  rollback [RUN-ID] [--confirm TEXT]     undo a run (newest by default): database from its verified dump,\n"
 	"                                         files put back, added files removed; asks to type the database name\n"
+	"  sessions                               runs, newest first: profile, target, start, duration, outcome\n"
+	"  replay FILE|RUN-ID [-s X] [-i S]       play a screen recording (--plain: the events as text;\n"
+	"                                         --print [--at S]: the screen text at a time)\n"
+	"  bundle RUN-ID [-o FILE]                support bundle: events, recordings, log, journal, profile, MANIFEST\n"
 	"  --help | --version\n"
 	"\n"
 	"PROFILE is a bundled id (e.g. linkis-1.3.2-to-1.4.0) or a path to a YAML file.\n"
@@ -168,8 +175,13 @@ static int front_end(const char *sock, int plain, int readonly, int unattended, 
 	int code;
 #ifdef UPWIZ_HAVE_TUI
 	if (!plain) {
-		struct tui_opts to = {.readonly = readonly, .log_path = log_path};
+		/* Every full-screen UI records its screen into the run folder (tui/record.h). */
+		char *dir = path_dirname(sock);
+		char *title = xasprintf("upwiz %s run %s", readonly ? "watch" : "attach", path_basename(dir));
+		struct tui_opts to = {.readonly = readonly, .log_path = log_path, .record_dir = dir, .record_title = title};
 		code = tui_run(c, &v, &to);
+		free(dir);
+		free(title);
 	} else
 #endif
 	{
@@ -341,6 +353,7 @@ static const struct {
 	{"list", cmd_list},     {"check", cmd_check},   {"plan", cmd_plan},   {"run", cmd_run},
 	{"sandbox", cmd_sandbox}, {"attach", cmd_attach}, {"watch", cmd_watch}, {"sim-http", cmd_simhttp},
 	{"rollback", cmd_rollback},
+	{"sessions", cmd_sessions}, {"replay", cmd_replay}, {"bundle", cmd_bundle},
 };
 
 int main(int argc, char **argv)

@@ -316,7 +316,7 @@ static int run_step(struct run *r, const struct pstep *s)
 
 static void finish(struct run *r, const char *outcome, int code, const char *summary)
 {
-	json_t *o = json_pack("{s:s,s:s,s:i}", "t", "finished", "outcome", outcome, "exit", code);
+	json_t *o = json_pack("{s:s,s:s,s:i,s:f}", "t", "finished", "outcome", outcome, "exit", code, "ts", wall_time());
 	char *red = redactor_apply(r->red, summary ? summary : "");
 	json_object_set_new(o, "summary", json_string(red));
 	free(red);

@@ -33,6 +33,9 @@ static json_t *ev_new(const char *t) { return json_pack("{s:s}", "t", t); }
 
 static void ev_send(struct run *r, json_t *o, int is_log)
 {
+	/* Every event carries its time, so the event stream alone tells when things happened. */
+	if (!json_object_get(o, "ts"))
+		json_object_set_new(o, "ts", json_real(wall_time()));
 	char *line = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (r->hub)
@@ -266,6 +269,14 @@ void run_journal(struct run *r, const char *type, const char *fmt, ...)
 	char *red = redactor_apply(r->red, m);
 	char *withstep = r->step ? xasprintf("\"step\":\"%s\"%s%s", r->step->id, *red ? "," : "", red) : xstrdup(red);
 	journal_append(r->jr, type, withstep);
+	/* The effect also goes to the event stream (not to clients: the journal is the record of
+	 * effects, the stream the story a support engineer reads with `upwiz replay --plain`). */
+	if (r->hub) {
+		char *ev = xasprintf("{\"t\":\"effect\",\"ts\":%.3f,\"type\":\"%s\"%s%s}", wall_time(), type,
+				     *withstep ? "," : "", withstep);
+		hub_record(r->hub, ev);
+		free(ev);
+	}
 	free(withstep);
 	fault_delay(type);   /* UPWIZ_DELAY=stmt_done:300 makes each statement slow (screen tests) */
 	free(red);

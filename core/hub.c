@@ -314,6 +314,20 @@ struct hub *hub_start(struct run *r, const char *sock_path, const char *events_p
 		set_cause(cause, "%s: %s", events_path, strerror(errno));
 		goto fail;
 	}
+	/* The stream starts with the run as a late client would see it (steps, titles), so a
+	 * reader of events.jsonl alone (replay --plain, a bundle) needs nothing else. */
+	{
+		char *hello = hello_line(h, 0);
+		fprintf(h->events, "{\"ts\":%.3f,%s\n", wall_time(), hello + 1);
+		fflush(h->events);
+		free(hello);
+	}
+	/* The profile as it was when the run started, for the support bundle (profiles change). */
+	if (r->run_dir && r->prof->path) {
+		char *copy = xasprintf("%s/profile.yaml", r->run_dir);
+		copy_file(r->prof->path, copy, 0600, NULL);
+		free(copy);
+	}
 	pthread_create(&h->thr, NULL, hub_thread, h);
 	return h;
 fail:
@@ -351,6 +365,17 @@ void hub_emit(struct hub *h, const char *line, int is_log)
 	}
 	pthread_mutex_unlock(&h->mu);
 	wake(h);
+}
+
+void hub_record(struct hub *h, const char *line)
+{
+	pthread_mutex_lock(&h->mu);
+	if (h->events) {
+		fputs(line, h->events);
+		fputc('\n', h->events);
+		fflush(h->events);
+	}
+	pthread_mutex_unlock(&h->mu);
 }
 
 void hub_log_file(struct hub *h, const char *line)

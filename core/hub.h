@@ -36,6 +36,8 @@ void hub_stop(struct hub *h);
  * step in progress ends the way an operator's abort ends it, the summary is written, a sandbox
  * world is torn down); a second one kills at once (default action). Logged when caught. */
 void hub_catch_signals(struct hub *h);
+/* Appends an event line to RUN_DIR/events.jsonl only (effects: clients do not need them). */
+void hub_record(struct hub *h, const char *line);
 /* Appends a plain line to the run's log file (already redacted). */
 void hub_log_file(struct hub *h, const char *line);
 

@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config
       libncurses-dev libyaml-dev default-libmysqlclient-dev libcurl4-openssl-dev
       libjansson-dev libssl-dev libarchive-dev libcmocka-dev
       mariadb-server mariadb-client tmux clang libclang-rt-14-dev
-      valgrind cppcheck clang-tidy strace)
+      valgrind cppcheck clang-tidy strace
+      asciinema)   # tests/record: a recording must play in asciinema itself
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

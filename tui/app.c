@@ -37,6 +37,7 @@
 
 #include "core/client.h"
 #include "core/util.h"
+#include "tui/record.h"
 #include "tui/term.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -530,6 +531,8 @@ tui_run(struct client *c, struct view *v, const struct tui_opts *o)
 		fprintf(stderr, "upwiz: cannot set up signals: %s\n", strerror(errno));
 		return 2;
 	}
+	if (o->record_dir != NULL)
+		rec_want(o->record_dir, o->record_title ? o->record_title : "upwiz");
 	if (term_start(&cause) < 0) {
 		signals_stop();
 		fprintf(stderr, "upwiz: %s\n", cause);
@@ -554,6 +557,7 @@ tui_run(struct client *c, struct view *v, const struct tui_opts *o)
 			term_size(&ui.h, &ui.w);
 			layout_draw(&ui);
 			term_draw(&ui.cv, ui.cursor_y, ui.cursor_x, full);
+			rec_step_markers(v);
 			drawn_gen = v->generation;
 			dirty = urgent = full = 0;
 			now = mono_ms();

@@ -29,6 +29,7 @@
 #include <curses.h>
 
 #include "core/util.h"
+#include "tui/record.h"
 #include "tui/term.h"
 #include "tui/text.h"
 
@@ -53,8 +54,10 @@ term_start(char **cause)
 	}
 	cs = nl_langinfo(CODESET);
 	tx_set_utf8(cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0));
+	rec_begin();        /* when recording, fd 1 is a pipe from here on (tui/record.h) */
 	scr = newterm(NULL, stdout, stdin);
 	if (scr == NULL) {
+		rec_end();
 		set_cause(cause, "cannot start the terminal (TERM=%s)",
 		    getenv("TERM") ? getenv("TERM") : "unset");
 		return -1;
@@ -92,6 +95,7 @@ term_stop(void)
 		delscreen(scr);
 		scr = NULL;
 	}
+	rec_end();
 }
 
 int
@@ -101,11 +105,12 @@ term_resize(void)
 
 	if (!active)
 		return 0;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 || ws.ws_col == 0)
+	if (ioctl(rec_tty_fd(), TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 || ws.ws_col == 0)
 		return 0;
 	if (ws.ws_row == LINES && ws.ws_col == COLS)
 		return 0;
 	resizeterm(ws.ws_row, ws.ws_col);
+	rec_resize(ws.ws_col, ws.ws_row);
 	return 1;
 }
 
@@ -165,6 +170,7 @@ term_draw(const struct canvas *cv, int cy, int cx, int full)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
+	rec_frame();
 }
 
 int
@@ -227,6 +233,7 @@ term_suspend(void)
 	def_prog_mode();
 	endwin();
 	fflush(stdout);
+	rec_suspend();      /* the child gets the terminal itself on fd 1 */
 }
 
 void
@@ -234,6 +241,7 @@ term_resume(void)
 {
 	if (!active)
 		return;
+	rec_resume();
 	reset_prog_mode();
 	cursor_on = -1;
 	term_resize();
@@ -280,5 +288,6 @@ term_osc52(const char *text)
 	sb_addc(&sb, '\007');
 	fflush(stdout);
 	write_all(STDOUT_FILENO, sb.s, sb.len);
+	rec_frame();
 	sb_free(&sb);
 }

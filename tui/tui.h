@@ -32,6 +32,8 @@ struct tui_opts {
 	int readonly;                   /* watch mode: never answers */
 	const char *log_path;           /* the run's full log file, for the $PAGER key; may be NULL */
 	const char *profile_help_dir;   /* unused for now, may be NULL */
+	const char *record_dir;         /* record the screen into RECORD_DIR/screen-N.cast (tui/record.h); NULL: no */
+	const char *record_title;       /* the recording's title; may be NULL */
 };
 
 /*

@@ -1,0 +1,526 @@
+/*
+ * cast.c: asciicast v2 writer and indexed reader (see cast.h).
+ *
+ * The reader parses event lines by hand ([time, "code", "data"]): a one-hour recording holds
+ * hundreds of thousands of lines and a general JSON parser per line would dominate the load.
+ * The header (one line) goes through jansson.
+ */
+#include "core/cast.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/util.h"
+
+struct cast_writer {
+	int fd;
+	struct timespec start;
+	struct strbuf carry;        /* an incomplete UTF-8 sequence from the previous frame */
+};
+
+static double elapsed(const struct cast_writer *cw)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - cw->start.tv_sec) + (double)(now.tv_nsec - cw->start.tv_nsec) / 1e9;
+}
+
+static void write_line(struct cast_writer *cw, struct strbuf *sb)
+{
+	sb_addc(sb, '\n');
+	const char *p = sb->s;
+	size_t n = sb->len;
+	while (n > 0) {
+		ssize_t w = write(cw->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;     /* a full disk must not take the UI down: the recording stops */
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+size_t cast_json_string(struct strbuf *sb, const char *s, size_t n, int final)
+{
+	static const char hex[] = "0123456789abcdef";
+	sb_addc(sb, '"');
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			switch (c) {
+			case '"': sb_adds(sb, "\\\""); break;
+			case '\\': sb_adds(sb, "\\\\"); break;
+			case '\n': sb_adds(sb, "\\n"); break;
+			case '\r': sb_adds(sb, "\\r"); break;
+			case '\t': sb_adds(sb, "\\t"); break;
+			case '\b': sb_adds(sb, "\\b"); break;
+			default:
+				if (c < 0x20 || c == 0x7f) {
+					char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+					sb_adds(sb, u);
+				} else
+					sb_addc(sb, (char)c);
+			}
+			i++;
+			continue;
+		}
+		int len = c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+		int ok = len > 0;
+		size_t have = n - i;
+		for (int k = 1; ok && k < len && (size_t)k < have; k++)
+			ok = ((unsigned char)s[i + (size_t)k] & 0xc0) == 0x80;
+		if (ok && (size_t)len > have) {
+			if (!final) {
+				sb_addc(sb, '"');
+				return have;
+			}
+			ok = 0;
+		}
+		if (ok && len == 3) {
+			unsigned c1 = (unsigned char)s[i + 1];
+			if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))
+				ok = 0;   /* overlong or a surrogate */
+		}
+		if (ok && len == 4) {
+			unsigned c1 = (unsigned char)s[i + 1];
+			if ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))
+				ok = 0;
+		}
+		if (ok) {
+			sb_add(sb, s + i, (size_t)len);
+			i += (size_t)len;
+		} else {
+			sb_adds(sb, "\\ufffd");
+			i++;
+		}
+	}
+	sb_addc(sb, '"');
+	return 0;
+}
+
+struct cast_writer *cast_create(const char *path, int w, int h, const char *title, char **cause)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct cast_writer *cw = xcalloc(1, sizeof *cw);
+	cw->fd = fd;
+	clock_gettime(CLOCK_MONOTONIC, &cw->start);
+	/* Only TERM and SHELL, as the format asks: the environment may hold anything. */
+	json_t *env = json_object();
+	const char *term = getenv("TERM"), *shell = getenv("SHELL");
+	if (term)
+		json_object_set_new(env, "TERM", json_string(term));
+	if (shell)
+		json_object_set_new(env, "SHELL", json_string(shell));
+	json_t *hdr = json_pack("{s:i,s:i,s:i,s:I}", "version", 2, "width", w, "height", h, "timestamp",
+				(json_int_t)time(NULL));
+	if (title) {
+		json_t *js = json_string(title);
+		if (js)
+			json_object_set_new(hdr, "title", js);
+	}
+	json_object_set_new(hdr, "env", env);
+	char *s = json_dumps(hdr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(hdr);
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, s);
+	free(s);
+	write_line(cw, &sb);
+	sb_free(&sb);
+	return cw;
+}
+
+void cast_output(struct cast_writer *cw, const char *buf, size_t n)
+{
+	if (!cw || (n == 0 && cw->carry.len == 0))
+		return;
+	struct strbuf data = STRBUF_INIT;
+	sb_add(&data, cw->carry.s ? cw->carry.s : "", cw->carry.len);
+	sb_add(&data, buf, n);
+	sb_reset(&cw->carry);
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "[%.6f, \"o\", ", elapsed(cw));
+	size_t left = cast_json_string(&sb, data.s, data.len, 0);
+	if (left)
+		sb_add(&cw->carry, data.s + data.len - left, left);
+	sb_adds(&sb, "]");
+	if (left < data.len)
+		write_line(cw, &sb);
+	sb_free(&sb);
+	sb_free(&data);
+}
+
+void cast_resize(struct cast_writer *cw, int w, int h)
+{
+	if (!cw)
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "[%.6f, \"r\", \"%dx%d\"]", elapsed(cw), w, h);
+	write_line(cw, &sb);
+	sb_free(&sb);
+}
+
+void cast_marker(struct cast_writer *cw, const char *label)
+{
+	if (!cw)
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "[%.6f, \"m\", ", elapsed(cw));
+	cast_json_string(&sb, label, strlen(label), 1);
+	sb_adds(&sb, "]");
+	write_line(cw, &sb);
+	sb_free(&sb);
+}
+
+void cast_close(struct cast_writer *cw)
+{
+	if (!cw)
+		return;
+	if (cw->carry.len)
+		cast_output(cw, "", 0);
+	if (cw->carry.len) {   /* still incomplete: write it as U+FFFD */
+		struct strbuf sb = STRBUF_INIT;
+		sb_addf(&sb, "[%.6f, \"o\", ", elapsed(cw));
+		cast_json_string(&sb, cw->carry.s, cw->carry.len, 1);
+		sb_adds(&sb, "]");
+		write_line(cw, &sb);
+		sb_free(&sb);
+	}
+	sb_free(&cw->carry);
+	close(cw->fd);
+	free(cw);
+}
+
+/* ---- reading */
+
+static void put_utf8(struct strbuf *sb, uint32_t cp)
+{
+	char u[4];
+	size_t l;
+	if (cp < 0x80)
+		u[0] = (char)cp, l = 1;
+	else if (cp < 0x800)
+		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), l = 2;
+	else if (cp < 0x10000)
+		u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[2] = (char)(0x80 | (cp & 0x3f)), l = 3;
+	else
+		u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)), l = 4;
+	sb_add(sb, u, l);
+}
+
+static int hex4(const char *p, const char *end, uint32_t *out)
+{
+	uint32_t v = 0;
+	if (end - p < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parses a JSON string starting at *pp (at the opening quote) into sb. -1 when malformed. */
+static int parse_string(const char **pp, const char *end, struct strbuf *sb)
+{
+	const char *p = *pp;
+	if (p >= end || *p != '"')
+		return -1;
+	p++;
+	while (p < end) {
+		const char *q = p;
+		while (q < end && *q != '"' && *q != '\\')
+			q++;
+		sb_add(sb, p, (size_t)(q - p));
+		p = q;
+		if (p >= end)
+			return -1;
+		if (*p == '"') {
+			*pp = p + 1;
+			return 0;
+		}
+		p++;
+		if (p >= end)
+			return -1;
+		char c = *p++;
+		switch (c) {
+		case 'n': sb_addc(sb, '\n'); break;
+		case 'r': sb_addc(sb, '\r'); break;
+		case 't': sb_addc(sb, '\t'); break;
+		case 'b': sb_addc(sb, '\b'); break;
+		case 'f': sb_addc(sb, '\f'); break;
+		case '/': case '"': case '\\': sb_addc(sb, c); break;
+		case 'u': {
+			uint32_t cp;
+			if (hex4(p, end, &cp) < 0)
+				return -1;
+			p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00) {
+				uint32_t lo;
+				if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex4(p + 2, end, &lo) == 0 && lo >= 0xdc00 &&
+				    lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					p += 6;
+				} else
+					cp = 0xfffd;
+			} else if (cp >= 0xdc00 && cp < 0xe000)
+				cp = 0xfffd;
+			put_utf8(sb, cp);
+			break;
+		}
+		default: return -1;
+		}
+	}
+	return -1;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static void add_key(struct cast *c, size_t *cap, size_t ev, const struct vt *t)
+{
+	if (c->nkeys == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		c->keys = xreallocarray(c->keys, *cap, sizeof *c->keys);
+	}
+	struct cast_key *k = &c->keys[c->nkeys++];
+	memset(k, 0, sizeof *k);
+	k->ev = ev;
+	vt_copy(&k->vt, t);
+}
+
+struct cast *cast_load(const char *path, double idle_limit, char **cause)
+{
+	size_t len;
+	char *buf = read_file(path, &len, cause);
+	if (!buf)
+		return NULL;
+	const char *p = buf, *end = buf + len;
+	const char *nl = memchr(p, '\n', len);
+	char *hline = xstrndup(p, nl ? (size_t)(nl - p) : len);
+	json_error_t jerr;
+	json_t *hdr = json_loads(hline, 0, &jerr);
+	free(hline);
+	if (!hdr || json_integer_value(json_object_get(hdr, "version")) != 2) {
+		set_cause(cause, "%s: not an asciicast v2 recording (the first line is not a version 2 header)", path);
+		json_decref(hdr);
+		free(buf);
+		return NULL;
+	}
+	struct cast *c = xcalloc(1, sizeof *c);
+	c->w = (int)json_integer_value(json_object_get(hdr, "width"));
+	c->h = (int)json_integer_value(json_object_get(hdr, "height"));
+	c->timestamp = json_integer_value(json_object_get(hdr, "timestamp"));
+	const char *title = json_string_value(json_object_get(hdr, "title"));
+	c->title = xstrdup(title ? title : "");
+	if (idle_limit <= 0) {
+		json_t *il = json_object_get(hdr, "idle_time_limit");
+		if (json_is_number(il))
+			idle_limit = json_number_value(il);
+	}
+	json_decref(hdr);
+	if (c->w < 1 || c->w > 10000 || c->h < 1 || c->h > 10000) {
+		set_cause(cause, "%s: the header's width/height are missing or absurd", path);
+		cast_free(c);
+		free(buf);
+		return NULL;
+	}
+	p = nl ? nl + 1 : end;
+	struct strbuf data = STRBUF_INIT;
+	size_t evcap = 0, mcap = 0, kcap = 0;
+	double last_raw = 0, last_t = 0;
+	struct vt vt;
+	vt_init(&vt, c->w, c->h);
+	add_key(c, &kcap, 0, &vt);
+	size_t since_key = 0;
+	while (p < end) {
+		const char *le = memchr(p, '\n', (size_t)(end - p));
+		if (!le)
+			break;   /* the last line was cut: ignore it */
+		const char *q = skip_ws(p, le);
+		const char *next = le + 1;
+		if (q >= le || *q != '[') {
+			p = next;
+			continue;
+		}
+		q = skip_ws(q + 1, le);
+		char *num_end;
+		double t = strtod(q, &num_end);
+		if (num_end == q) {
+			p = next;
+			continue;
+		}
+		q = skip_ws(num_end, le);
+		if (q >= le || *q != ',') {
+			p = next;
+			continue;
+		}
+		q = skip_ws(q + 1, le);
+		struct strbuf code = STRBUF_INIT;
+		if (parse_string(&q, le, &code) < 0 || code.len != 1 || !strchr("orm", code.s[0])) {
+			sb_free(&code);
+			p = next;
+			continue;
+		}
+		char type = code.s[0];
+		sb_free(&code);
+		q = skip_ws(q, le);
+		if (q >= le || *q != ',') {
+			p = next;
+			continue;
+		}
+		q = skip_ws(q + 1, le);
+		size_t off = data.len;
+		if (parse_string(&q, le, &data) < 0) {
+			data.len = off;
+			if (data.s)
+				data.s[off] = '\0';
+			p = next;
+			continue;
+		}
+		/* Idle compression: no gap longer than idle_limit; time never goes backwards. */
+		double gap = t - last_raw;
+		if (gap < 0)
+			gap = 0;
+		if (idle_limit > 0 && gap > idle_limit)
+			gap = idle_limit;
+		last_raw = t > last_raw ? t : last_raw;
+		last_t += gap;
+		if (c->nev == evcap) {
+			evcap = evcap ? evcap * 2 : 1024;
+			c->ev = xreallocarray(c->ev, evcap, sizeof *c->ev);
+		}
+		struct cast_event *e = &c->ev[c->nev];
+		memset(e, 0, sizeof *e);
+		e->t = last_t, e->type = type, e->off = off, e->len = data.len - off;
+		if (type == 'r') {
+			if (sscanf(data.s + off, "%dx%d", &e->w, &e->h) != 2 || e->w < 1 || e->h < 1 || e->w > 10000 ||
+			    e->h > 10000) {
+				data.len = off;
+				p = next;
+				continue;
+			}
+			data.len = off;
+			e->len = 0;
+		}
+		c->nev++;
+		if (type == 'o') {
+			vt_feed(&vt, data.s + off, e->len);
+			since_key += e->len;
+		} else if (type == 'r')
+			vt_resize(&vt, e->w, e->h);
+		else if (type == 'm') {
+			if (c->nmarks == mcap) {
+				mcap = mcap ? mcap * 2 : 64;
+				c->marks = xreallocarray(c->marks, mcap, sizeof *c->marks);
+			}
+			c->marks[c->nmarks++] = (struct cast_marker){c->nev - 1, e->t, xstrndup(data.s + off, e->len)};
+		}
+		if (since_key >= CAST_KEY_BYTES || type == 'r') {
+			add_key(c, &kcap, c->nev, &vt);
+			since_key = 0;
+		}
+		p = next;
+	}
+	vt_free(&vt);
+	c->duration = last_t;
+	c->data_len = data.len;
+	c->data = sb_detach(&data);
+	free(buf);
+	return c;
+}
+
+void cast_free(struct cast *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nmarks; i++)
+		free(c->marks[i].label);
+	for (size_t i = 0; i < c->nkeys; i++)
+		vt_free(&c->keys[i].vt);
+	free(c->marks);
+	free(c->keys);
+	free(c->ev);
+	free(c->data);
+	free(c->title);
+	free(c);
+}
+
+void cast_render(const struct cast *c, size_t ev, struct vt *out)
+{
+	if (ev > c->nev)
+		ev = c->nev;
+	/* The last key at or before ev (keys are in event order). */
+	size_t lo = 0, hi = c->nkeys;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (c->keys[mid].ev <= ev)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	vt_copy(out, &c->keys[lo].vt);
+	for (size_t i = c->keys[lo].ev; i < ev; i++) {
+		const struct cast_event *e = &c->ev[i];
+		if (e->type == 'o')
+			vt_feed(out, c->data + e->off, e->len);
+		else if (e->type == 'r')
+			vt_resize(out, e->w, e->h);
+	}
+}
+
+size_t cast_index_at(const struct cast *c, double t)
+{
+	size_t lo = 0, hi = c->nev;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->ev[mid].t <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long cast_marker_before(const struct cast *c, size_t ev)
+{
+	long best = -1;
+	size_t lo = 0, hi = c->nmarks;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->marks[mid].ev < ev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+		best = (long)lo - 1;
+	return best;
+}
