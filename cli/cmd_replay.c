@@ -89,10 +89,14 @@ static void plain_event(FILE *out, json_t *o, double *t0, double *last_ts)
 		char *when = iso_time(*t0);
 		fprintf(out, "Run %s: ", str(o, "run"));
 		put_clean(out, str(o, "title"));
-		fprintf(out, " (%s, %s -> %s)%s\nTarget: ", str(o, "profile"), str(o, "from"), str(o, "to"),
+		fprintf(out, " (%s, %s -> %s)%s\n", str(o, "profile"), str(o, "from"), str(o, "to"),
 			json_is_true(json_object_get(o, "sandbox")) ? " [sandbox]" : "");
-		put_clean(out, str(o, "target"));
-		fprintf(out, "\nStarted: %s   upwiz %s\nSteps:", when, str(o, "version"));
+		if (*str(o, "target")) {
+			fputs("Target: ", out);
+			put_clean(out, str(o, "target"));
+			fputc('\n', out);
+		}
+		fprintf(out, "Started: %s   upwiz %s\nSteps:", when, str(o, "version"));
 		free(when);
 		json_t *steps = json_object_get(o, "steps"), *s;
 		size_t i;
@@ -103,7 +107,12 @@ static void plain_event(FILE *out, json_t *o, double *t0, double *last_ts)
 		fputs("\n\n", out);
 		return;
 	}
-	if (!strcmp(t, "step")) {
+	if (!strcmp(t, "target")) {
+		stamp(out, ts, *t0);
+		fputs("Target: ", out);
+		put_clean(out, str(o, "target"));
+		fputc('\n', out);
+	} else if (!strcmp(t, "step")) {
 		const char *state = str(o, "state");
 		if (!strcmp(state, "waiting") || !strcmp(state, "pending"))
 			return;
