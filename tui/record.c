@@ -204,9 +204,15 @@ void rec_step_markers(const struct view *v)
 			continue;
 		}
 		last_states[i] = s;
-		char *label = xasprintf("%s %s", v->steps[i].id ? v->steps[i].id : "?",
-					run_now ? "running" : step_state_name(s));
+		const char *id = v->steps[i].id ? v->steps[i].id : "?";
 		pthread_mutex_lock(&mu);
+		/* A step that started and ended between two frames still gets its start marker. */
+		if (!run_now && !ran && v->steps[i].started > 0 && was == ST_PENDING) {
+			char *start = xasprintf("%s running", id);
+			cast_marker(cw, start);
+			free(start);
+		}
+		char *label = xasprintf("%s %s", id, run_now ? "running" : step_state_name(s));
 		cast_marker(cw, label);
 		pthread_mutex_unlock(&mu);
 		free(label);

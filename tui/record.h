@@ -17,7 +17,8 @@
  * UPWIZ_RECORD=0, the UI runs unrecorded. Nothing here is ever fatal to the UI.
  *
  * Markers: rec_step_markers() is called after each frame and writes "STEP-ID STATE" when a
- * step starts (running; waiting counts as running) or ends (done, failed, skipped).
+ * step starts (running; waiting counts as running) or ends (done, failed, skipped); a step that
+ * started and ended between two frames gets both markers.
  *
  * Text on the screen is what the engine sent, already redacted (core/events.c); the secret a
  * user types is drawn as dots. Keys are never recorded.

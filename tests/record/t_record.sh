@@ -80,6 +80,9 @@ for l in open(events, encoding="utf-8"):
         done_steps.append(e["id"])
 assert len(done_steps) == 9, done_steps
 assert done_marks == done_steps, (done_marks, done_steps)
+for sid in done_steps:    # each step's start marker comes before its end marker
+    assert "%s running" % sid in marks, (sid, marks)
+    assert marks.index("%s running" % sid) < marks.index("%s done" % sid), (sid, marks)
 frames = sum(1 for _, c, _ in evs if c == "o")
 print("ok: %d frames, %d markers, resizes %s" % (frames, len(marks), resizes))
 PY
