@@ -233,6 +233,8 @@ static void draw(struct player *p)
 				p->list_top = p->list_sel;
 			if (p->list_sel >= p->list_top + bh)
 				p->list_top = p->list_sel - bh + 1;
+			if (p->list_top + bh > (int)c->nmarks)   /* the terminal grew */
+				p->list_top = (int)c->nmarks - bh;
 			for (int i = 0; i < bh; i++) {
 				int m = p->list_top + i;
 				char tb[32], *line, *txt;
@@ -312,37 +314,64 @@ static void jump_marker(struct player *p, long m)
 	seek_ev(p, p->c->marks[m].ev + 1, p->c->marks[m].t);
 }
 
-static int read_key(int *ch)
+/* Keys arrive several per read (a paste, tmux send-keys, a slow link): the bytes wait in a
+ * buffer and each call takes one key off the front. */
+static unsigned char kbuf[256];
+static size_t klen;
+
+static int fill_keys(void)
 {
-	unsigned char b[16];
-	ssize_t n = read(STDIN_FILENO, b, sizeof b);
+	if (klen == sizeof kbuf)
+		klen = 0;
+	ssize_t n = read(STDIN_FILENO, kbuf + klen, sizeof kbuf - klen);
 	if (n <= 0)
 		return -1;
+	klen += (size_t)n;
+	return 0;
+}
+
+static int next_key(int *ch)
+{
+	size_t used = 1;
+	int k = K_NONE;
 	*ch = 0;
-	if (b[0] == 0x1b) {
-		if (n == 1)
-			return K_ESC;
-		if (n >= 3 && (b[1] == '[' || b[1] == 'O')) {
-			switch (b[2]) {
-			case 'A': return K_UP;
-			case 'B': return K_DOWN;
-			case 'C': return K_RIGHT;
-			case 'D': return K_LEFT;
-			case 'H': return K_HOME;
-			case 'F': return K_END;
-			case '1': case '7': return K_HOME;
-			case '4': case '8': return K_END;
-			default: return K_NONE;
+	if (klen == 0)
+		return -1;
+	if (kbuf[0] == 0x1b) {
+		if (klen == 1)
+			k = K_ESC;
+		else if (klen >= 3 && (kbuf[1] == '[' || kbuf[1] == 'O')) {
+			/* CSI/SS3: parameters then a final byte */
+			size_t i = 2;
+			while (i < klen && kbuf[i] >= 0x30 && kbuf[i] <= 0x3f)
+				i++;
+			used = i < klen ? i + 1 : klen;
+			char f = i < klen ? (char)kbuf[i] : 0;
+			char p0 = i > 2 ? (char)kbuf[2] : 0;
+			switch (f) {
+			case 'A': k = K_UP; break;
+			case 'B': k = K_DOWN; break;
+			case 'C': k = K_RIGHT; break;
+			case 'D': k = K_LEFT; break;
+			case 'H': k = K_HOME; break;
+			case 'F': k = K_END; break;
+			case '~': k = p0 == '1' || p0 == '7' ? K_HOME : p0 == '4' || p0 == '8' ? K_END : K_NONE; break;
+			default: k = K_NONE; break;
 			}
+		} else {
+			k = K_ESC;   /* Esc followed by something else: Esc, the rest is read next */
 		}
-		return K_NONE;
+	} else if (kbuf[0] == '\r' || kbuf[0] == '\n')
+		k = K_ENTER;
+	else if (kbuf[0] == '\t')
+		k = K_TAB;
+	else {
+		*ch = kbuf[0];
+		k = K_CHAR;
 	}
-	if (b[0] == '\r' || b[0] == '\n')
-		return K_ENTER;
-	if (b[0] == '\t')
-		return K_TAB;
-	*ch = b[0];
-	return K_CHAR;
+	memmove(kbuf, kbuf + used, klen - used);
+	klen -= used;
+	return k;
 }
 
 /* Returns 1 to quit. */
@@ -491,10 +520,10 @@ int player_run(const struct cast *c, const char *name, double speed)
 			}
 		}
 		if (pf[0].revents & POLLIN) {
-			int ch, k = read_key(&ch);
-			if (k < 0)
+			if (fill_keys() < 0)
 				quit = 1;
-			else
+			int ch, k;
+			while (!quit && (k = next_key(&ch)) >= 0)
 				quit |= handle_key(p, k, ch);
 			last = now_s();
 		} else if (pf[0].revents & (POLLHUP | POLLERR))

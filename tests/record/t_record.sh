@@ -8,6 +8,7 @@
 #   - the player (upwiz replay) shows that same screen at End, and `]` lands on the first step;
 #   - asciinema itself accepts the file (asciinema cat; asciinema play in tmux);
 #   - no secret of the world (database password, full gateway tokens) in recordings or bundle;
+#   - upwiz watch on the live engine shows the run read-only and records screen-2.cast;
 #   - replay --plain tells the story with times; sessions lists the run; the bundle's MANIFEST
 #     verifies with sha256sum -c.
 . "$(dirname "$0")/../screen/lib.sh"
@@ -39,9 +40,27 @@ resize 80 24
 sleep 1.5
 wait_for "The upgrade finished"
 cap >"$T/final.txt"
+
+# A watcher on the live engine (it lingers until its last front end leaves): read-only, sees the
+# summary, records its own screen-2.cast.
+live=$(ls -d "$T"/upwiz/runs/*/ | head -1)
+live=$(basename "$live")
+tmux -L "$SOCK" new-window -d -n watch \
+	"env -i PATH='$PATH' HOME='$T' XDG_STATE_HOME='$T' TERM=tmux-256color LANG=C.UTF-8 $SAN_ENV $UPWIZ_BIN watch $live; echo WATCH-EXIT=\$?; sleep 60"
+wcap() { tmux -L "$SOCK" capture-pane -p -t watch; }
+for ((i = 0; i < 150; i++)); do wcap | grep -qF "The upgrade finished" && break; sleep 0.1; done
+wcap | grep -qF "The upgrade finished" || { wcap; fail "upwiz watch does not show the finished run"; }
+wcap | grep -qF "WATCH" || { wcap; fail "upwiz watch does not say it is a watcher"; }
+tmux -L "$SOCK" send-keys -t watch q
+for ((i = 0; i < 100; i++)); do wcap | grep -q "WATCH-EXIT=" && break; sleep 0.1; done
+wcap | grep -q "WATCH-EXIT=0" || { wcap; fail "upwiz watch did not end with 0"; }
+[ -f "$T/upwiz/runs/$live/screen-2.cast" ] || fail "the watcher did not record screen-2.cast"
+echo "ok: upwiz watch on the live engine, recorded as screen-2.cast"
+
 key q
 for ((i = 0; i < 100; i++)); do cap | grep -q "UPWIZ-EXIT=" && break; sleep 0.1; done
 cap | grep -q "UPWIZ-EXIT=0" || fail "the UI did not end with exit 0"
+tmux -L "$SOCK" kill-window -t watch >/dev/null 2>&1
 
 run=$(ls -d "$T"/upwiz/runs/*/ | head -1)
 run=${run%/}

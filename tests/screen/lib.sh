@@ -109,7 +109,8 @@ if len(cols) > 1:
 start_fake() {
 	command -v python3 >/dev/null 2>&1 || skip "python3 is not installed (the fake engine is Python)"
 	mkdir -p "$T/upwiz/runs/R1"
-	rm -f "$T/rec.jsonl"
+	# The previous fake's socket file would satisfy the wait below before the new one listens.
+	rm -f "$T/rec.jsonl" "$T/upwiz/runs/R1/engine.sock"
 	python3 "$UPWIZ_SOURCE_DIR/tests/screen/fake_engine.py" "$T/upwiz/runs/R1/engine.sock" \
 		--record "$T/rec.jsonl" "$@" >"$T/fake.log" 2>&1 &
 	FAKE_PID=$!
