@@ -572,7 +572,7 @@ char *vt_row_text(const struct vt *t, int y)
 		const struct vt_cell *c = &t->cells[(size_t)y * (size_t)t->w + (size_t)x];
 		if (c->ch == 0)
 			continue;
-		uint32_t cps[2] = {c->ch, c->comb};
+		const uint32_t cps[2] = {c->ch, c->comb};
 		for (int k = 0; k < 2 && cps[k]; k++) {
 			uint32_t cp = cps[k];
 			char u[4];
