@@ -5,7 +5,9 @@
 #      image the container really used, then compose up in the install folder), the server
 #      running the pinned image; no secret in any file the run wrote nor on the terminal;
 #   2. the same world on a genuine v0.5 schema (a copy of profile and world whose seed lacks the
-#      KAG tables): the run stops in the env check saying so, exit 1, and no statement was sent.
+#      KAG tables): the run stops in the env check saying so, exit 1, and no statement was sent;
+#   3. not keeping the knowledge base: containers and images removed, mysql pinned, 0.6 empty;
+#   4. the compose file downloaded over HTTP (libcurl) from a loopback server instead of a copy.
 set -u
 bin=${UPWIZ_BIN:?}
 src=${UPWIZ_SOURCE_DIR:?}
@@ -68,5 +70,42 @@ t "genuine v0.5: the run stopped in the env check" 'grep -q "\"t\":\"step\",\"id
 t "genuine v0.5: no SQL statement was sent" '! grep -q "\"t\":\"stmt_" "$run5/journal.jsonl"'
 t "genuine v0.5: sql-apply never started" '! grep -q "\"id\":\"sql-apply\",\"state\":\"running\"" "$run5/events.jsonl"'
 t "genuine v0.5: no docker effect" '! grep -qE "docker (stop|rm|rmi|compose -f)" "$run5/sandbox/sim/state/docker.calls" 2>/dev/null'
+# 3. not keeping the knowledge base: every openspg container and image goes, 0.6 starts empty
+cat > "$tmp/fresh.yaml" <<'Y'
+vars: {}
+answers: { precautions: "yes", keep-data: fresh, keep-data.confirm: openspg, env-check: "yes", backup: "yes",
+           compose-file: "yes", pin-images: "yes", replace-server: "yes", start: "yes", verify: "yes" }
+Y
+out=$(timeout 300 "$bin" sandbox openspg-0.5-to-0.6 --plain --answers "$tmp/fresh.yaml" --keep </dev/null 2>&1); rc=$?
+runf=$(ls -dt "$XDG_STATE_HOME"/upwiz/runs/* | head -1)
+rootf="$runf/sandbox"
+t "fresh: exit 0" '[ $rc -eq 0 ] || { echo "$out" | tail -20; false; }'
+t "fresh: no statement of the guide's SQL was applied" '! grep -q "\"t\":\"stmt_done\"" "$runf/journal.jsonl"'
+t "fresh: the old images were deleted" '! grep -q "openspg-mysql:latest" "$rootf/sim/docker/images"'
+t "fresh: mysql runs the pinned 0.6 image" 'grep -q "^release-openspg-mysql|spg-registry.cn-hangzhou.cr.aliyuncs.com/spg/openspg-mysql:0.6|running|" "$rootf/sim/docker/containers"'
+t "fresh: the server lists no project (an empty knowledge base)" '[ "$(cat "$rootf/sim/state/projects.json")" = "[]" ]'
+t "fresh: a dump was still taken first" 'ls "$rootf"/backups/*/openspg.sql >/dev/null 2>&1'
+
+# 4. the compose file downloaded from a URL (libcurl) instead of a local copy
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null)
+if [ -n "$port" ]; then
+	mkdir -p "$tmp/u/profiles" "$tmp/u/assets" "$tmp/www"
+	cp "$src/profiles/openspg-0.5-to-0.6.yaml" "$tmp/u/profiles/"
+	cp -a "$src/assets/openspg-0.5-to-0.6" "$tmp/u/assets/"
+	cp "$src/assets/openspg-0.5-to-0.6/world/tree/downloads/docker-compose-west.yml" "$tmp/www/"
+	sed -i 's|^  COMPOSE_LOCAL: .*|  COMPOSE_LOCAL: ""|; s|^  COMPOSE_URL: .*|  COMPOSE_URL: "http://127.0.0.1:'$port'/OpenSPG/openspg/v0.6/dev/release/docker-compose-west.yml"|' \
+		"$tmp/u/assets/openspg-0.5-to-0.6/world/world.yaml"
+	printf 'routes:\n  - path: /OpenSPG/openspg/v0.6/dev/release/docker-compose-west.yml\n    content_type: text/plain\n    body_file: %s\n' \
+		"$tmp/www/docker-compose-west.yml" > "$tmp/www/routes.yaml"
+	"$bin" sim-http --port "$port" --routes "$tmp/www/routes.yaml" --pidfile "$tmp/www/pid" >/dev/null 2>&1 &
+	for _ in $(seq 100); do [ -s "$tmp/www/pid" ] && break; sleep 0.05; done
+	out=$(timeout 300 "$bin" sandbox "$tmp/u/profiles/openspg-0.5-to-0.6.yaml" --plain --golden </dev/null 2>&1); rc=$?
+	[ -s "$tmp/www/pid" ] && kill "$(cat "$tmp/www/pid")" 2>/dev/null
+	runu=$(ls -dt "$XDG_STATE_HOME"/upwiz/runs/* | head -1)
+	t "URL: exit 0" '[ $rc -eq 0 ] || { echo "$out" | tail -20; false; }'
+	t "URL: the file was downloaded into the run folder and checked" 'grep -q "\"name\":\"SHA-256\",\"status\":\"pass\"" "$runu/events.jsonl" && [ -n "$(find "$runu" -path "*download*" -name docker-compose-west.yml)" ]'
+else
+	echo "note: python3 missing: the download variant is not run"
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
