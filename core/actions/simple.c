@@ -80,6 +80,22 @@ static int ask_tick(struct run *r, const char *qid, const char *text, const char
  */
 int act_checklist(struct run *r, const struct pstep *s)
 {
+	/* the whole list first, so the screen shows what is ahead (and "N of M done") */
+	for (size_t i = 0; i < s->items.n; i++) {
+		const struct pitem *ci = i < s->ncitems ? &s->citems[i] : NULL;
+		char key[32];
+		snprintf(key, sizeof key, "c%zu", i + 1);
+		char *t = run_expand(r, s->items.v[i], EXPAND_DISPLAY);
+		int applies = !ci || !ci->when || cond_eval(r->vars, ci->when, NULL, NULL) == 1;
+		if (applies)
+			ev_item(r, key, t ? t : s->items.v[i], "todo", "", "");
+		else {
+			char *d = xasprintf("not for this upgrade (%s)", ci->when);
+			ev_item(r, key, t ? t : s->items.v[i], "info", d, "");
+			free(d);
+		}
+		free(t);
+	}
 	for (size_t i = 0; i < s->items.n; i++) {
 		const struct pitem *ci = i < s->ncitems ? &s->citems[i] : NULL;
 		char key[32];
@@ -88,9 +104,7 @@ int act_checklist(struct run *r, const struct pstep *s)
 		if (!t)
 			t = xstrdup(s->items.v[i]);
 		if (ci && ci->when && cond_eval(r->vars, ci->when, NULL, NULL) != 1) {
-			char *d = xasprintf("not for this upgrade (%s)", ci->when);
-			ev_item(r, key, t, "info", d, "");
-			free(d), free(t);
+			free(t);   /* shown as not applying above */
 			continue;
 		}
 		char *help = ci && ci->help ? run_expand(r, ci->help, EXPAND_DISPLAY) : NULL;
