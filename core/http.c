@@ -208,6 +208,10 @@ int http_request(const struct http_req *q, struct http_resp *out, char **cause)
 		curl_easy_reset(c);
 		errbuf[0] = '\0';
 		curl_easy_setopt(c, CURLOPT_URL, url);
+		if (q->userpwd) {
+			curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			curl_easy_setopt(c, CURLOPT_USERPWD, q->userpwd);
+		}
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -42,6 +42,7 @@ struct http_req {
 	/* Receives a request line ("GET http://h/p [Accept, Token-Code]") and an outcome line. May be NULL. */
 	void (*log)(void *ud, const char *line);
 	void *ud;
+	const char *userpwd;            /* addition: "user:password" for HTTP basic auth (never logged), or NULL */
 };
 
 struct http_resp {

@@ -224,7 +224,7 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 					   "expect_exit", "sql", "connection", "expect", "fail_message", "ports_free",
 					   "disk_free", "min_mb", "file", "http", "method", "headers", "body", "status",
 					   "body_match", "json", "timeout", "interval", "id", "value", "input", "pattern",
-					   "min", "max", "within", "of", "host", "no_process", "compare", NULL};
+					   "min", "max", "within", "of", "host", "no_process", "compare", "auth", NULL};
 	ycheck_keys(e, m, "a check", keys);
 	c->at = pos_of(m);
 	c->name = yget_str(e, m, "name", 1);
@@ -856,7 +856,7 @@ static void check_free(struct pcheck *c)
 	free(c->version), free(c->connection), free(c->query), free(c->expect), free(c->fail_msg);
 	free(c->ports), free(c->path), free(c->method), free(c->url), free(c->body), free(c->body_match);
 	free(c->id), free(c->value), free(c->input), free(c->pattern), free(c->min), free(c->max), free(c->within), free(c->of);
-	free(c->host), free(c->no_process), free(c->cmp_left), free(c->cmp_op), free(c->cmp_right), free(c->cmp_as);
+	free(c->host), free(c->no_process), free(c->cmp_left), free(c->cmp_op), free(c->cmp_right), free(c->cmp_as), free(c->auth);
 	sv_free(&c->headers);
 	for (size_t i = 0; i < c->njson; i++) {
 		free(c->json[i].path), free(c->json[i].equals), free(c->json[i].all);

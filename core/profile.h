@@ -79,6 +79,7 @@ struct pcheck {
 	char *no_process;           /* CK_NO_PROCESS: ERE no running process's command line may match */
 	char *cmp_left, *cmp_op, *cmp_right, *cmp_as;   /* CK_COMPARE: as size|number|version|text */
 	int cmp_parts;              /* version: compare only the first N numbers (0: all) */
+	char *auth;                 /* CK_HTTP: "user:password" for basic auth (may hold a secret: never on argv) */
 	struct pos at;
 };
 

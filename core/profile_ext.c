@@ -166,6 +166,9 @@ int profile_ext_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 {
 	int kinds = 0;
 	c->host = yget_str(e, m, "host", 0);
+	c->auth = yget_str(e, m, "auth", 0);
+	if (c->auth && !ymap_get(m, "http"))
+		yerr(e, ymap_get(m, "auth"), "'auth' only goes with an http check%s", "");
 	if ((c->no_process = yget_str(e, m, "no_process", 0))) {
 		c->kind = CK_NO_PROCESS;
 		kinds++;
@@ -301,6 +304,7 @@ void profile_ext_cross(struct yerrs *e, const struct profile *p, const struct st
 			check_refs(e, p, c->cmp_left, c->at, extra, "compare");
 			check_refs(e, p, c->cmp_right, c->at, extra, "compare");
 			check_refs(e, p, c->no_process, c->at, extra, "no_process");
+			check_refs(e, p, c->auth, c->at, extra, "auth");
 		}
 	}
 }

@@ -392,8 +392,9 @@ static void http_log(void *ud, const char *line)
 static int http_attempt(struct run *r, const struct pcheck *c, const char *url, const struct strvec *headers,
                         const char *body, int timeout_s, int quiet, struct outcome *o)
 {
+	char *userpwd = c->auth ? run_expand(r, c->auth, EXPAND_PLAIN) : NULL, *bmx = NULL;
 	struct http_req q = {.method = c->method, .url = url, .headers = headers, .body = body,
-	                     .timeout_s = timeout_s, .log = quiet ? NULL : http_log, .ud = r};
+	                     .timeout_s = timeout_s, .log = quiet ? NULL : http_log, .ud = r, .userpwd = userpwd};
 	struct http_resp resp;
 	char *cause = NULL;
 	int ok = 0;
@@ -412,20 +413,22 @@ static int http_attempt(struct run *r, const struct pcheck *c, const char *url, 
 		free(l);
 		goto done;
 	}
-	if (c->body_match && *c->body_match) {
+	if (c->body_match && *c->body_match)
+		bmx = run_expand(r, c->body_match, EXPAND_PLAIN);
+	if (bmx) {   /* ${VAR} in the pattern: expanded as is */
 		regex_t re;
-		int e = regcomp(&re, c->body_match, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+		int e = regcomp(&re, bmx, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		if (e != 0) {
 			char msg[128];
 			regerror(e, &re, msg, sizeof msg);
-			set_detail(o, 0, "bad body_match /%s/: %s", c->body_match, msg);
+			set_detail(o, 0, "bad body_match /%s/: %s", bmx, msg);
 			goto done;
 		}
 		int m = regexec(&re, resp.body, 0, NULL, 0);
 		regfree(&re);
 		if (m != 0) {
 			char *l = first_line(resp.body);
-			set_detail(o, 0, "HTTP %ld, body does not match /%s/%s%s", resp.status, c->body_match, *l ? ": " : "", l);
+			set_detail(o, 0, "HTTP %ld, body does not match /%s/%s%s", resp.status, bmx, *l ? ": " : "", l);
 			free(l);
 			goto done;
 		}
@@ -442,6 +445,11 @@ static int http_attempt(struct run *r, const struct pcheck *c, const char *url, 
 	set_detail(o, 1, "HTTP %ld in %.0f ms", resp.status, resp.elapsed_s * 1000.0);
 	ok = 1;
 done:
+	free(bmx);
+	if (userpwd) {
+		memset(userpwd, 0, strlen(userpwd));
+		free(userpwd);
+	}
 	http_resp_free(&resp);
 	return ok;
 }
@@ -728,7 +736,11 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 		case CK_PORTS_FREE: check_ports(r, c, &o); break;
 		case CK_DISK_FREE: check_disk(r, c, &o); break;
 		case CK_FILE: check_file(r, c, &o); break;
-		case CK_HTTP: check_http(r, c, &o); break;
+		case CK_HTTP:
+			check_http(r, c, &o);
+			if (c->capture)   /* an http check's capture says whether it passed, for later when: */
+				vars_set(r->vars, c->capture, o.ok ? "yes" : "no", 0);
+			break;
 		case CK_VALUE: check_value(r, c, i, &o); break;
 		case CK_NO_PROCESS:
 		case CK_COMPARE: o.ok = check_ext_run(r, c, &o.detail); break;

@@ -249,7 +249,10 @@ int act_command(struct run *r, const struct pstep *s)
 {
 	struct strbuf plan = STRBUF_INIT;
 	for (size_t i = 0; i < s->ncommands; i++) {
-		char *shown = run_expand(r, s->commands[i].run, EXPAND_DISPLAY);
+		/* A value captured by an earlier command is not known yet: show the template then. */
+		char *shown = vars_expand(r->vars, s->commands[i].run, EXPAND_DISPLAY, NULL);
+		if (!shown)
+			shown = xstrdup(s->commands[i].run);
 		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, s->commands[i].title ? s->commands[i].title : "",
 			s->commands[i].confirm ? " (asks first)" : "", shown ? shown : "?");
 		free(shown);

@@ -8,7 +8,7 @@ fail=0; pass=0
 t() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-for p in openmldb-rolling-upgrade; do
+for p in openmldb-rolling-upgrade kyligence-enterprise-3; do
 	out=$("$bin" check $p 2>&1); rc=$?
 	t "bundled $p checks clean" '[ $rc -eq 0 ] && grep -q "ok ($p" <<<"$out"'
 done
