@@ -208,7 +208,8 @@ int cmd_rollback(int argc, char **argv)
 	struct mysqld m = {0};
 	struct journal *jr = NULL;
 	struct rb_cli cl = {0};
-	char *rb_id = NULL, *rb_dir = NULL, *expect = NULL, *pw = NULL, *earlier = NULL;
+	char *rb_id = NULL, *rb_dir = NULL, *expect = NULL, *pw = NULL, *earlier = NULL, *reused_sock = NULL;
+	char *path_dirname_tmp = NULL;
 	struct strvec done_keys = STRVEC_INIT;
 	if (!run_id) {
 		fprintf(stderr, "upwiz: no run to roll back under %s/runs\n", state);
@@ -326,17 +327,33 @@ int cmd_rollback(int argc, char **argv)
 	struct db_params dbp = {0};
 	if (plan.sandbox) {
 		char *mdir = xasprintf("%s/mysql", sbx);
-		if (restore_db) {
+		char *msock = xasprintf("%s/mysqld.sock", mdir);
+		struct db_params probe = {.socket = msock, .user = "root", .connect_timeout_s = 2};
+		struct db_error perr;
+		struct db *alive = restore_db && path_exists(msock) ? db_connect(&probe, &perr) : NULL;
+		if (alive) {
+			/* a roll-back killed half-way left the world's server running (its own process group): use it,
+			 * and stop it at the end as that one would have */
+			cli_log(&cl, "info", "the sandbox world's database server is running already (an earlier roll-back left it)");
+			db_close(alive);
+			reused_sock = msock;
+			msock = NULL;
+			dbp.socket = reused_sock;
+			dbp.user = "root";
+			guard_enable(sbx, reused_sock);
+		} else if (restore_db) {
 			cli_log(&cl, "info", "starting the sandbox world's database server again");
 			if (mysqld_start(mdir, &m, &cause) < 0) {
 				cli_log(&cl, "error", cause);
-				free(mdir), free(sbx);
+				free(mdir), free(sbx), free(msock);
 				goto done;
 			}
 			have_mysqld = 1;
 			mysqld_db_params(&m, &dbp);
 		}
-		guard_enable(sbx, have_mysqld ? m.socket : NULL);
+		if (!reused_sock)
+			guard_enable(sbx, have_mysqld ? m.socket : NULL);
+		free(msock);
 		free(mdir);
 	} else if (restore_db) {
 		dbp.host = plan.db_host && *plan.db_host ? plan.db_host : NULL;
@@ -391,6 +408,29 @@ out:
 	if (have_mysqld) {
 		mysqld_stop(&m);
 		mysqld_free(&m);
+	}
+	if (reused_sock) {
+		struct db_params sp = {.socket = reused_sock, .user = "root", .connect_timeout_s = 2};
+		struct db_error serr;
+		struct db *d = db_connect(&sp, &serr);
+		if (d)
+			db_exec(d, "SHUTDOWN", NULL, &serr);
+		db_close(d);
+		/* gone before we return, so whoever starts the world's server next finds its files free */
+		for (int i = 0; i < 300; i++) {
+			sp.connect_timeout_s = 1;
+			struct db *again = db_connect(&sp, &serr);
+			if (!again)
+				break;
+			db_close(again);
+			usleep(100000);
+		}
+		char *pidf = path_join(path_dirname_tmp = path_dirname(reused_sock), "mysqld.pid");
+		for (int i = 0; i < 300 && path_exists(pidf); i++)
+			usleep(100000);
+		free(pidf);
+		free(path_dirname_tmp);
+		free(reused_sock);
 	}
 	if (pw) {
 		memset(pw, 0, strlen(pw));

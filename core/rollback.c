@@ -519,6 +519,7 @@ int rollback_execute(const struct rb_plan *p, const struct rb_env *e)
 		int was_done = 0;
 		for (size_t k = 0; e->done_keys && k < e->done_keys->n; k++)
 			was_done |= strcmp(e->done_keys->v[k], it->key) == 0;
+		fault_delay("rollback");   /* UPWIZ_DELAY=rollback:ms: tests kill a slow roll-back half-way */
 		int fe = fault_hit("rollback");
 		if (fe) {
 			set_cause(&cause, "%s: injected fault (%s)", it->path, strerror(fe));

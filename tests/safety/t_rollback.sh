@@ -4,8 +4,9 @@
 #      at the sql-apply question (the backup is verified, nothing destructive has run) the
 #      world's database is dumped deterministically and its conf/lib/db trees are copied;
 #   2. the run finishes; `upwiz rollback` refuses a wrong confirmation (nothing changed), then a
-#      roll-back with an injected fault on its 3rd item fails half-way (exit 1), and the next
-#      one finishes it (resumable: it names the unfinished one);
+#      roll-back with an injected fault on its 3rd item fails half-way (exit 1), one slowed down is
+#      killed with -9 half-way, and the next one finishes it (resumable: it names the unfinished
+#      one and uses the world's server the killed one left running);
 #   3. the database equals the pre-upgrade dump and every file equals its copy byte for byte,
 #      with its mode: connector jars moved aside are back, the added 8.x jars gone, the
 #      properties restored; a second roll-back of the same run is refused (exit 3);
@@ -107,10 +108,25 @@ out=$(UPWIZ_FAULT=rollback:3 "$bin" rollback --confirm linkis </dev/null 2>&1); 
 echo "$out" | tail -8
 t "a roll-back failing at its 3rd item exits 1" '[ $rc -eq 1 ]'
 t "it says how to finish" 'grep -q "run .upwiz rollback $rid. again" <<<"$out"'
+# killed with -9 half-way (each item slowed): the world's server it started is left running
+known=$(ls "$XDG_STATE_HOME"/upwiz/runs)
+UPWIZ_DELAY=rollback:1500 "$bin" rollback "$rid" --confirm linkis >"$work/killed.out" 2>&1 &
+kpid=$!
+kdir=
+for ((i = 0; i < 600; i++)); do
+	for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
+		grep -qxF "$(basename "$d")" <<<"$known" || kdir=$d
+	done
+	[ -n "$kdir" ] && grep -q '"t":"undo"' "$kdir/journal.jsonl" 2>/dev/null && break
+	sleep 0.1
+done
+kill -9 "$kpid" 2>/dev/null; wait "$kpid" 2>/dev/null
+t "a roll-back killed with -9 half-way did not finish" '[ -n "$kdir" ] && ! grep -q "rolled back:" "$work/killed.out" && ! grep -q "\"outcome\"" "$kdir/run.json"'
 out=$(echo linkis | "$bin" rollback "$rid" 2>&1); rc=$?
 echo "$out" | tail -14
 t "the roll-back run again exits 0" '[ $rc -eq 0 ]'
 t "it names the unfinished earlier roll-back" 'grep -q "an earlier roll-back (.*) did not finish" <<<"$out"'
+t "it uses the server the killed one left running" 'grep -q "running already" <<<"$out"'
 t "it says the start command's effects stay" 'grep -q "not undone: step start ran command" <<<"$out"'
 
 # ---- 3. the world equals its pre-upgrade state
@@ -123,6 +139,8 @@ done
 t "names, modes and sizes of conf/ lib/ db/ are as before" 'diff "$work/pre.modes" "$work/post.modes"'
 srv_start() {  # the kept world's mariadbd, started again on its folder
 	mdir=$1
+	# a server another step left (the roll-back stops its own) must be gone first
+	wait_for 30 bash -c "! mariadb --no-defaults -uroot --socket='$mdir/mysqld.sock' -e 'SELECT 1' >/dev/null 2>&1"
 	local args=(--no-defaults --datadir="$mdir/data" --socket="$mdir/mysqld.sock" --skip-networking
 		--pid-file="$mdir/t.pid" --tmpdir="$mdir/tmp" --log-error="$mdir/t.err")
 	[ "$(id -u)" = 0 ] && args+=(--user=root)
@@ -132,6 +150,8 @@ srv_start() {  # the kept world's mariadbd, started again on its folder
 }
 srv_stop() {
 	mariadb-admin --no-defaults -uroot --socket="$mdir/mysqld.sock" shutdown >/dev/null 2>&1
+	wait_for 30 bash -c "! kill -0 $srv_pid 2>/dev/null"
+	kill "$srv_pid" 2>/dev/null
 	wait "$srv_pid" 2>/dev/null
 	srv_pid=
 }
@@ -157,7 +177,7 @@ for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
 	done
 	ls "$d"/*.cnf >/dev/null 2>&1 && { echo "option file left in $d"; okfiles=0; }
 done
-t "two roll-back runs with run.json, journal and log, all 0600, no option file left" '[ $nrb -eq 2 ] && [ $okfiles -eq 1 ]'
+t "three roll-back runs with run.json, journal and log, all 0600, no option file left" '[ $nrb -eq 3 ] && [ $okfiles -eq 1 ]'
 t "the finished roll-back journaled every item" '[ $(cat "$XDG_STATE_HOME"/upwiz/runs/*/journal.jsonl | grep -c "\"t\":\"undo\"") -ge 6 ]'
 
 # ---- 5. the fourth answer to a failure: roll back inside the engine (unattended, the verify step
