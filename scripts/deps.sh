@@ -7,6 +7,7 @@ pkgs=(build-essential cmake pkg-config
       libjansson-dev libssl-dev libarchive-dev libcmocka-dev
       mariadb-server mariadb-client tmux clang libclang-rt-14-dev
       valgrind cppcheck clang-tidy strace
+      openssh-server openssh-client   # tests/e2e/t_openmldb_sshd: real sshd instances on loopback
       asciinema)   # tests/record: a recording must play in asciinema itself
 missing=()
 for p in "${pkgs[@]}"; do
