@@ -9,7 +9,9 @@
 #   2. a recent count far from the 7-day average: the run goes on, the deviation is flagged;
 #   3. current V5.0.3: semi-downtime is not offered, downtime is recommended; a stage that did not
 #      complete shows the guide's Stop / Force stop consequences and the run stops when told to;
-#   4. same first three digits (V5.2.0 -> V5.2.0.3): downtime recommended, semi-downtime offered.
+#   4. same first three digits (V5.2.0 -> V5.2.0.3): downtime recommended, semi-downtime offered;
+#   5. the whole downtime path on that world (RDS): every stage ticked, "To be generated" and NA
+#      flagged without stopping the run.
 set -u
 bin=${UPWIZ_BIN:?}
 src=${UPWIZ_SOURCE_DIR:?}
@@ -113,5 +115,46 @@ opts=$(options "$run" mode)
 t "same three digits: downtime recommended ($opts)" 'grep -qx "downtime:Downtime upgrade (recommended)" <<<"$opts"'
 t "same three digits: semi-downtime offered without the recommendation" 'grep -qx "semi:Semi-downtime upgrade" <<<"$opts"'
 t "exit option: the run ends without a change (exit 1, aborted)" '[ $rc -eq 1 ] && grep -q "\"outcome\":\"aborted\"" "$run/journal.jsonl"'
+# 5. the whole downtime path (same three digits, RDS): every downtime stage ticked, the console
+#    checked after the data update ends maintenance mode
+cat > "$tmp/dt.yaml" <<'Y'
+vars: {}
+answers:
+  precautions: "yes"
+  version-check: "yes"
+  mode: downtime
+  database-kind: rds
+  select-version.logon: done
+  select-version.open: done
+  select-version.target: done
+  select-version.config: done
+  select-version.mode: done
+  select-version.announcement: done
+  select-version.maintenance: done
+  downtime-stages.force-stop-tasks: done
+  downtime-stages.shutdown: done
+  downtime-stages.rds-backup: done
+  downtime-stages.rds-backup.note: "RDS snapshot rds-20261123-01"
+  downtime-stages.app-upgrade: done
+  downtime-stages.rerun: done
+  downtime-stages.data-update: done
+  verify.recent: "To be generated"
+  verify.recent-date: "2026-11-22"
+  verify.average: "NA"
+  verify: "yes"
+  failed-instances.status: done
+  failed-instances.monitor: done
+  failed-instances.rerun: done
+  failed-instances.logs: done
+  complete.complete: done
+Y
+out=$(timeout 300 "$bin" sandbox "$tmp/same/profiles/dataphin-downtime.yaml" --plain --answers "$tmp/dt.yaml" </dev/null 2>&1); rc=$?
+run=$(newest)
+t "downtime path: exit 0" '[ $rc -eq 0 ] || { echo "$out" | tail -20; false; }'
+t "downtime path: semi-downtime stages skipped" 'grep -q "\"t\":\"step\",\"id\":\"semi-stages\",\"state\":\"skipped\"" "$run/events.jsonl"'
+t "downtime path: six stages ticked (the PostgreSQL backup does not apply)" '[ $(grep "\"t\":\"checklist\"" "$run/journal.jsonl" | grep -c "\"step\":\"downtime-stages\"") -eq 6 ]'
+t "downtime path: the RDS note is in the report" 'grep -q "downtime-stages: Database Backup: Go to RDS Backup.* -- RDS snapshot rds-20261123-01" <<<"$out"'
+t "downtime path: the console answered after the data update" 'grep -q "Data update: keep .*Dataphin answers again: HTTP 200" "$run/events.jsonl"'
+t "downtime path: no instances yet and NA are flagged, not fatal" 'grep -q "To be generated: no instances yet" "$run/events.jsonl" && grep -q "cannot compare with .*NA.* (not a number)" "$run/events.jsonl"'
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
