@@ -123,11 +123,18 @@ static int install_db(struct mysqld *m, char **cause)
 		return -1;
 	}
 	char *a_datadir = xasprintf("--datadir=%s", m->datadir);
+	/* its own tmpdir here too: under a parallel suite something cleaning /tmp removed the
+	 * bootstrap's temporary tables ("Error on delete of '/tmp/#sql-temptable-...MAI'") */
+	char *tmp = path_join(m->dir, "tmp");
+	char *a_tmp = xasprintf("--tmpdir=%s", tmp);
+	mkdir_p(tmp, 0700, NULL);
+	free(tmp);
 	const char *argv[12];
 	int n = 0;
 	argv[n++] = bin;
 	argv[n++] = "--no-defaults";
 	argv[n++] = a_datadir;
+	argv[n++] = a_tmp;
 	argv[n++] = "--auth-root-authentication-method=normal";
 	argv[n++] = "--skip-test-db";
 	argv[n++] = "--skip-name-resolve";
@@ -161,6 +168,7 @@ static int install_db(struct mysqld *m, char **cause)
 	}
 	sb_free(&out);
 	free(a_datadir);
+	free(a_tmp);
 	free(bin);
 	if (r < 0)
 		rm_rf(m->datadir);

@@ -25,10 +25,10 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 sock="$tmp/s.sock"
-mariadb-install-db --no-defaults --datadir="$tmp/data" --auth-root-authentication-method=normal --skip-test-db \
+mkdir -p "$tmp/tmp"; mariadb-install-db --no-defaults --datadir="$tmp/data" --tmpdir="$tmp/tmp" --auth-root-authentication-method=normal --skip-test-db \
 	--user="$(id -un)" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; echo "FAIL: mariadb-install-db"; exit 1; }
 "$mariadbd" --no-defaults --datadir="$tmp/data" --socket="$sock" --skip-networking --pid-file="$tmp/pid" \
-	--log-error="$tmp/err.log" --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+	--log-error="$tmp/err.log" --tmpdir="$tmp/tmp" --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
 	--innodb-buffer-pool-size=32M --innodb-log-file-size=16M --user="$(id -un)" 2>>"$tmp/err.log" &
 pid=$!
 for _ in $(seq 1200); do mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
