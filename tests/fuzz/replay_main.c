@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 			names[nn++] = strdup(e->d_name);
 		}
 		closedir(d);
-		qsort(names, nn, sizeof *names, cmp_names);
+		if (nn)   /* qsort(NULL, 0) is undefined: an empty regress folder */
+			qsort(names, nn, sizeof *names, cmp_names);
 		for (size_t k = 0; k < nn; k++) {
 			size_t plen = strlen(argv[i]) + strlen(names[k]) + 2;
 			char *p = malloc(plen);

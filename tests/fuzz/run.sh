@@ -7,7 +7,8 @@
 # build replays regress/NAME/ as the unit test fuzz/replay_NAME (tests/fuzz/replay_main.c).
 #
 # Harnesses: sqlsplit (SQL splitter), props (.properties editor), profile (profile loader),
-# answers (answers file parser), events (the JSON-lines event-stream reader: core/client + view).
+# answers (answers file parser), events (the JSON-lines event-stream reader: core/client + view),
+# cast (a screen recording: core/cast.c loader + seek index, core/vt.c on any bytes).
 #
 # Binaries and the growing working corpus live in $UPWIZ_FUZZ_OUT (default build-fuzz/ at the
 # repository root, ignored by git), so the committed seed corpus stays small.
