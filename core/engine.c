@@ -194,6 +194,7 @@ static char *find_unfinished(struct run *r, const char *target_sha)
 	char *runs = xasprintf("%s/runs", r->state_dir);
 	DIR *d = opendir(runs);
 	char *best = NULL;
+	double best_started = -1;
 	if (d) {
 		struct dirent *de;
 		while ((de = readdir(d))) {
@@ -207,12 +208,17 @@ static char *find_unfinished(struct run *r, const char *target_sha)
 			const char *t = json_string_value(json_object_get(o, "target_sha"));
 			const char *outcome = json_string_value(json_object_get(o, "outcome"));
 			const char *prof = json_string_value(json_object_get(o, "profile"));
-			/* a rolled-back run is over: its effects are undone, nothing to resume */
+			/* The newest by start time (two runs can start in the same second: names do not order
+			 * them); a refused run never did anything and carries no records, so it is no candidate;
+			 * a rolled-back run is over: its effects are undone, nothing to resume. */
+			double started = json_number_value(json_object_get(o, "started"));
 			if (t && strcmp(t, target_sha) == 0 && prof && strcmp(prof, r->prof->id) == 0 &&
 			    !json_object_get(o, "rolled_back") &&
-			    (!outcome || strcmp(outcome, "success") != 0) && (!best || strcmp(de->d_name, best) > 0)) {
+			    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
+			    (!best || started > best_started)) {
 				free(best);
 				best = xstrdup(de->d_name);
+				best_started = started;
 			}
 			json_decref(o);
 		}
@@ -280,9 +286,24 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 						}
 			}
 		}
-		/* Statement records carry over so sqlapply resumes at the exact statement. */
-		if (t && str_starts(t, "stmt_"))
-			journal_append(r->jr, "adopted", strchr(lines.v[i], ',') ? strchr(lines.v[i], ',') + 1 : "");
+		/* Statement, backup and answer records carry over (marked adopted_from), so sqlapply resumes at
+		 * the exact statement and a resume of this run finds them again. */
+		if (t && (str_starts(t, "stmt_") || strcmp(t, "file_precond") == 0 || strcmp(t, "backup") == 0 ||
+			  strcmp(t, "answer") == 0)) {
+			char *type = xstrdup(t);
+			json_object_del(o, "t");
+			json_object_del(o, "ts");
+			if (!json_object_get(o, "adopted_from"))
+				json_object_set_new(o, "adopted_from", json_string(old_id));
+			char *m = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			size_t ml = m ? strlen(m) : 0;
+			if (ml >= 2) {
+				m[ml - 1] = '\0';
+				journal_append(r->jr, type, m + 1);
+			}
+			free(m);
+			free(type);
+		}
 		json_decref(o);   /* last: t points into o */
 	}
 	sv_free(&lines);

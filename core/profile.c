@@ -13,6 +13,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/vars.h"
@@ -373,6 +374,81 @@ static void load_options(struct yerrs *e, const struct ynode *m, struct pstep *s
 	}
 }
 
+/* unless: {column: TABLE.COL} | {table: TABLE} | {row: "SELECT ..."}; returns 0 when valid. */
+static int load_cond(struct yerrs *e, const struct ynode *n, struct pcond *c)
+{
+	c->at = pos_of(n);
+	if (!want_map(e, n, "'unless'"))
+		return -1;
+	static const char *const keys[] = {"column", "table", "row", NULL};
+	ycheck_keys(e, n, "'unless'", keys);
+	c->column = yget_str(e, n, "column", 0);
+	c->table = yget_str(e, n, "table", 0);
+	c->row = yget_str(e, n, "row", 0);
+	int set = !!c->column + !!c->table + !!c->row;
+	if (set != 1) {
+		yerr(e, n, "'unless' needs exactly one of column: TABLE.COLUMN, table: TABLE, row: \"SELECT ...\"");
+		return -1;
+	}
+	const char *v = c->column ? c->column : c->table ? c->table : c->row;
+	const struct ynode *vn = ymap_get(n, c->column ? "column" : c->table ? "table" : "row");
+	if (strstr(v, "${")) {
+		yerr(e, vn, "'unless' takes no ${...}: a variable's value inside SQL text could change its meaning");
+		return -1;
+	}
+	if (c->column) {
+		const char *dot = strchr(c->column, '.');
+		if (!dot || dot == c->column || !dot[1] || strchr(dot + 1, '.') || strpbrk(c->column, "`'\" \t"))
+			yerr(e, vn, "'column' must be TABLE.COLUMN (plain names), not '%s'", c->column);
+	}
+	if (c->table && (!*c->table || strpbrk(c->table, "`'\" \t.")))
+		yerr(e, vn, "'table' must be a plain table name, not '%s'", c->table);
+	if (c->row) {
+		const char *q = c->row;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '(')
+			q++;
+		if (strncasecmp(q, "select", 6) != 0 || strchr(c->row, ';'))
+			yerr(e, vn, "'row' must be one SELECT statement (it is true when it returns a row)");
+	}
+	return 0;
+}
+
+static void cond_free(struct pcond *c)
+{
+	if (c)
+		free(c->column), free(c->table), free(c->row);
+}
+
+static void load_stmtconds(struct yerrs *e, const struct ynode *f, struct psqlfile *sf)
+{
+	const struct ynode *n = seq_of(e, f, "statements", 0);
+	if (!n)
+		return;
+	sf->stmts = xcalloc(n->n ? n->n : 1, sizeof *sf->stmts);
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *it = n->items[i];
+		struct pstmtcond *sc = &sf->stmts[sf->nstmts++];
+		sc->at = pos_of(it);
+		if (!want_map(e, it, "a statement precondition"))
+			continue;
+		static const char *const keys[] = {"match", "index", "unless", NULL};
+		ycheck_keys(e, it, "a statement precondition", keys);
+		sc->match = yget_str(e, it, "match", 0);
+		sc->index = yget_int(e, it, "index", 0);
+		if (!!sc->match == !!ymap_get(it, "index"))
+			yerr(e, it, "a statement precondition needs exactly one of 'match' (text the statement contains) or 'index' (1-based)");
+		else if (!sc->match && sc->index < 1)
+			yerr(e, ymap_get(it, "index"), "'index' counts statements from 1");
+		else if (sc->match && !*sc->match)
+			yerr(e, ymap_get(it, "match"), "'match' must not be empty");
+		const struct ynode *u = ymap_get(it, "unless");
+		if (!u)
+			yerr(e, it, "a statement precondition needs 'unless'");
+		else
+			load_cond(e, u, &sc->unless);
+	}
+}
+
 static void load_sqlfiles(struct yerrs *e, const struct ynode *m, struct pstep *s)
 {
 	const struct ynode *n = seq_of(e, m, "files", 1);
@@ -389,10 +465,16 @@ static void load_sqlfiles(struct yerrs *e, const struct ynode *m, struct pstep *
 		}
 		if (!want_map(e, f, "a SQL file"))
 			continue;
-		static const char *const keys[] = {"path", "when", NULL};
+		static const char *const keys[] = {"path", "when", "unless", "statements", NULL};
 		ycheck_keys(e, f, "a SQL file", keys);
 		sf->path = yget_str(e, f, "path", 1);
 		sf->when = yget_str(e, f, "when", 0);
+		const struct ynode *u = ymap_get(f, "unless");
+		if (u) {
+			sf->unless = xcalloc(1, sizeof *sf->unless);
+			load_cond(e, u, sf->unless);
+		}
+		load_stmtconds(e, f, sf);
 	}
 	struct ynode *aa = ymap_get(m, "already_applied");
 	if (aa) {
@@ -892,8 +974,14 @@ static void step_free(struct pstep *s)
 	free(s->db_conn), free(s->backup_dir);
 	sv_free(&s->folders);
 	free(s->connection);
-	for (size_t i = 0; i < s->nfiles; i++)
+	for (size_t i = 0; i < s->nfiles; i++) {
 		free(s->files[i].path), free(s->files[i].when);
+		cond_free(s->files[i].unless);
+		free(s->files[i].unless);
+		for (size_t j = 0; j < s->files[i].nstmts; j++)
+			free(s->files[i].stmts[j].match), cond_free(&s->files[i].stmts[j].unless);
+		free(s->files[i].stmts);
+	}
 	free(s->files);
 	free(s->already_applied);
 	free(s->source), free(s->url), free(s->sha256), free(s->move_aside), free(s->jar_class), free(s->jar_version);

@@ -100,8 +100,28 @@ struct poption {
 	struct pos at;
 };
 
+/* A precondition (sqlapply `unless:`): true when what it names is already in the database.
+ * Exactly one of column ("TABLE.COLUMN" exists), table (TABLE exists), row (the SELECT returns a row)
+ * is set. Not expanded: ${...} is not allowed in it (a value in SQL text would be an injection). */
+struct pcond {
+	char *column, *table, *row;
+	struct pos at;
+};
+
+/* A per-statement precondition: the statements of the file whose text contains `match`, or the
+ * `index`th statement (1-based), are skipped when `unless` holds. */
+struct pstmtcond {
+	char *match;
+	int index;                  /* 0: use match */
+	struct pcond unless;
+	struct pos at;
+};
+
 struct psqlfile {
 	char *path, *when;
+	struct pcond *unless;       /* NULL, or: the whole file is skipped when this holds before its first statement */
+	struct pstmtcond *stmts;
+	size_t nstmts;
 	struct pos at;
 };
 

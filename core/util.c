@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
@@ -524,7 +525,7 @@ int fault_hit(const char *site)
 	static int inited;
 	static char fsite[64];
 	static long after, count;
-	static int ferr = ENOSPC;
+	static int ferr = ENOSPC, fkill, fstop;
 	if (!inited) {
 		inited = 1;
 		const char *e = getenv("UPWIZ_FAULT");
@@ -534,14 +535,27 @@ int fault_hit(const char *site)
 				memcpy(fsite, e, (size_t)(c - e));
 				after = strtol(c + 1, NULL, 10);
 				const char *c2 = strchr(c + 1, ':');
-				if (c2)
+				if (c2 && strcmp(c2 + 1, "kill") == 0)
+					fkill = 1;
+				else if (c2 && strcmp(c2 + 1, "stop") == 0)
+					fstop = 1;
+				else if (c2)
 					ferr = (int)strtol(c2 + 1, NULL, 10);
 			}
 		}
 	}
 	if (!fsite[0] || strcmp(site, fsite) != 0)
 		return 0;
-	return ++count >= after ? ferr : 0;
+	if (++count < after)
+		return 0;
+	if (fkill)   /* a crash at exactly this point: no handler, no flush, no atexit */
+		raise(SIGKILL);
+	if (fstop) {   /* once: the test does something (kills the server) and sends SIGCONT */
+		if (count == after)
+			raise(SIGSTOP);
+		return 0;
+	}
+	return ferr;
 }
 
 void fault_delay(const char *site)

@@ -94,6 +94,10 @@ int str_is_int(const char *s);
  * UPWIZ_FAULT="site:N[:errno]" makes the Nth call of fault_hit("site") (1-based) and
  * every later one return the errno (default ENOSPC). Off (one getenv) when unset.
  */
+/* "site:N:kill" instead makes the Nth call raise SIGKILL (the process dies right there: crash tests);
+ * "site:N:stop" makes the Nth call raise SIGSTOP once and then go on (the test acts, then SIGCONTs).
+ * Sites: write, dump, tarball, http_write, and in the SQL apply stmt_begin (journaled, not sent),
+ * stmt_sent (the server answered, stmt_done not journaled) and stmt_done (journaled). */
 int fault_hit(const char *site);
 /* UPWIZ_DELAY="site:ms[,site:ms]..." makes fault_delay("site") sleep ms milliseconds (tests make a
  * step slow on purpose, e.g. to hang up the UI in the middle of it). Off (one getenv) when unset. */

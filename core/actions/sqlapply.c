@@ -6,7 +6,14 @@
  * statement is journaled twice: "stmt_begin" (file, index, checksum of its text) before it is
  * sent and "stmt_done" after the server answered, both fsync'd. That is what makes resume exact:
  * a statement with a done record is never sent again; one with only a begin record was in
- * flight when the engine died, and the operator is told before anything else runs.
+ * flight when the engine died: before anything else is sent it is checked against the database
+ * (core/precond.c: a profile-declared precondition, else a check derived from the statement),
+ * the operator is told what was found, and it is either recorded as done or sent; when no check
+ * exists the operator is asked. The same check runs when the connection was lost mid-statement.
+ * A precondition declared for a statement or a whole file (`unless:`) skips what is already there,
+ * journaled as stmt_precond / file_precond and said in the log.
+ *
+ * Fault seam (core/util.h): fault_hit("stmt_begin"), ("stmt_sent"), ("stmt_done") around each statement.
  *
  * A MySQL named lock (GET_LOCK) held on the connection keeps a second upwiz off the same
  * database; it dies with the connection, so a crash never leaves a stale lock behind.
@@ -21,16 +28,46 @@
 #include <jansson.h>
 
 #include "core/journal.h"
+#include "core/precond.h"
 #include "core/run.h"
 #include "core/sqlsplit.h"
 
 struct sfile {
 	char *path;
+	const struct psqlfile *pf;   /* borrowed from the profile */
 	struct sql_script sc;
 };
 
-/* Statement keys already done in this run's journal ("file#index" of this step). */
-static void load_done(struct run *r, const struct pstep *s, struct strvec *done, struct strvec *inflight)
+static int in_list(const struct strvec *v, const char *key)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What this step's journal says about each statement ("file#index"): done (sent and answered, found
+ * applied by a check, already applied, skipped by the operator or by a precondition), or in flight
+ * (begun, never answered). begun/begun_sha: the checksum journaled when each was sent, so a script
+ * that changed since cannot be resumed by position.
+ */
+struct jstate {
+	struct strvec done, inflight, begun, begun_sha;
+};
+
+static void sv_remove(struct strvec *v, const char *key)
+{
+	for (size_t k = 0; k < v->n; k++)
+		if (strcmp(v->v[k], key) == 0) {
+			free(v->v[k]);
+			v->v[k] = v->v[--v->n];
+			v->v[v->n] = NULL;
+			return;
+		}
+}
+
+static void load_done(struct run *r, const struct pstep *s, struct jstate *js)
 {
 	char *jpath = xasprintf("%s/journal.jsonl", r->run_dir);
 	struct strvec lines = STRVEC_INIT;
@@ -42,20 +79,25 @@ static void load_done(struct run *r, const struct pstep *s, struct strvec *done,
 			continue;
 		const char *t = json_string_value(json_object_get(o, "t"));
 		const char *st = json_string_value(json_object_get(o, "step"));
-		if (t && st && strcmp(st, s->id) == 0 && str_starts(t, "stmt_")) {
-			char *key = xasprintf("%s#%lld", json_string_value(json_object_get(o, "file")),
-					      (long long)json_integer_value(json_object_get(o, "index")));
-			if (strcmp(t, "stmt_begin") == 0)
-				sv_push(inflight, key);
-			else {
-				sv_push(done, key);
-				for (size_t k = 0; k < inflight->n; k++)
-					if (strcmp(inflight->v[k], key) == 0) {
-						free(inflight->v[k]);
-						inflight->v[k] = inflight->v[--inflight->n];
-						inflight->v[inflight->n] = NULL;
-						break;
-					}
+		const char *file = json_string_value(json_object_get(o, "file"));
+		if (t && st && file && strcmp(st, s->id) == 0 && str_starts(t, "stmt_")) {
+			char *key = xasprintf("%s#%lld", file, (long long)json_integer_value(json_object_get(o, "index")));
+			if (strcmp(t, "stmt_begin") == 0) {
+				if (!in_list(&js->inflight, key))
+					sv_push(&js->inflight, key);
+				const char *sha = json_string_value(json_object_get(o, "sha256"));
+				sv_remove(&js->begun_sha, key);   /* parallel lists: keep one entry per key */
+				sv_remove(&js->begun, key);
+				sv_push(&js->begun, key);
+				sv_push_owned(&js->begun_sha, xasprintf("%s=%s", key, sha ? sha : ""));
+			} else if (strcmp(t, "stmt_failed") == 0) {
+				sv_remove(&js->inflight, key);   /* the server answered with an error: nothing landed */
+			} else if (strcmp(t, "stmt_checked") == 0) {
+				/* the outcome follows as stmt_done (applied) or a new stmt_begin (sent again) */
+			} else {
+				if (!in_list(&js->done, key))
+					sv_push(&js->done, key);
+				sv_remove(&js->inflight, key);
 			}
 			free(key);
 		}
@@ -64,12 +106,9 @@ static void load_done(struct run *r, const struct pstep *s, struct strvec *done,
 	sv_free(&lines);
 }
 
-static int in_list(const struct strvec *v, const char *key)
+static void jstate_free(struct jstate *js)
 {
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->v[i], key) == 0)
-			return 1;
-	return 0;
+	sv_free(&js->done), sv_free(&js->inflight), sv_free(&js->begun), sv_free(&js->begun_sha);
 }
 
 static int already_code(const struct pstep *s, unsigned code)
@@ -104,7 +143,9 @@ static struct db *connect_locked(struct run *r, const struct pstep *s, struct db
 	struct db *d = run_db_open(r, s->connection, p);
 	if (!d)
 		return NULL;
-	char *lock = xasprintf("SELECT GET_LOCK('upwiz:%s', 0)", p->database);
+	/* 10 s: the server releases a killed engine's lock when it notices the closed connection, which
+	 * can lag the kill by a moment; a live holder keeps it and we refuse. */
+	char *lock = xasprintf("SELECT GET_LOCK('upwiz:%s', 10)", p->database);
 	char *v = NULL;
 	struct db_error err = {0};
 	int rc = db_query_value(d, lock, &v, &err);
@@ -121,12 +162,103 @@ static struct db *connect_locked(struct run *r, const struct pstep *s, struct db
 	return d;
 }
 
+/* A JSON string literal of s (caller frees). */
+static char *jstr(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	char *out = j ? json_dumps(j, JSON_ENCODE_ANY) : xstrdup("\"?\"");
+	json_decref(j);
+	return out;
+}
+
+/* The precondition the profile declares for statement idx1 (1-based) of a file, or NULL. */
+static const struct pcond *stmt_cond(const struct psqlfile *pf, const struct sql_stmt *st, size_t idx1)
+{
+	for (size_t k = 0; pf && k < pf->nstmts; k++) {
+		const struct pstmtcond *c = &pf->stmts[k];
+		if ((c->index && (size_t)c->index == idx1) || (c->match && strstr(st->text, c->match)))
+			return &c->unless;
+	}
+	return NULL;
+}
+
+/*
+ * A statement that may or may not have landed (in flight when the engine died, or sent when the
+ * server went away): ask the database before anything else is sent. Returns 1 when it landed
+ * (journaled as done, not to be sent), 0 when it must be sent, -1 to stop (operator abort).
+ */
+static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, const struct sfile *sf, size_t idx1,
+			    const char *why)
+{
+	const struct sql_stmt *st = &sf->sc.v[idx1 - 1];
+	const struct pcond *c = stmt_cond(sf->pf, st, idx1);
+	enum pv verdict = PV_UNKNOWN;
+	char *what = NULL, *cause = NULL;
+	if (c) {
+		int h = precond_holds(d, c, &what, &cause);
+		if (h >= 0)
+			verdict = h ? PV_APPLIED : PV_NOT_APPLIED;
+	} else if (precond_inflight(d, st->text, &verdict, &what, &cause) < 0)
+		verdict = PV_UNKNOWN;
+	if (!what)
+		what = xasprintf("the check failed: %s", cause ? cause : "?");
+	free(cause);
+	const char *base = path_basename(sf->path);
+	char *jw = jstr(what);
+	run_journal(r, "stmt_checked", "\"file\":\"%s\",\"index\":%zu,\"found\":\"%s\",\"what\":%s,\"declared\":%s", sf->path, idx1,
+		    pv_name(verdict), jw, c ? "true" : "false");
+	free(jw);
+	ev_log(r, "warn", "%s line %d (statement %zu) %s; checked the database before anything else: %s%s", base, st->line, idx1,
+	       why, c ? "(profile precondition) " : "", what);
+	int rc = 0;
+	switch (verdict) {
+	case PV_APPLIED:
+		run_journal(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"by\":\"check\"", sf->path, idx1);
+		ev_log(r, "info", "-> it was applied: recorded as done, not sent again");
+		sv_push_owned(&r->done_notes, xasprintf("%s line %d was in flight; found applied (%s)", base, st->line, what));
+		rc = 1;
+		break;
+	case PV_NOT_APPLIED:
+		ev_log(r, "info", "-> it was not applied: sending it now");
+		break;
+	case PV_RESEND:
+		ev_log(r, "info", "-> sending it again is safe: sending it now");
+		break;
+	case PV_UNKNOWN: {
+		static const struct ask_option opts[] = {
+			{"applied", "It landed: record it as done, do not send it", 0},
+			{"send", "It did not land: send it now", 0},
+			{"abort", "Stop here (look at the database first)", 0}};
+		char *oneliner = xstrndup(st->text, 400);
+		char *detail = xasprintf("%s line %d %s. upwiz cannot tell whether the server applied it: %s.\n\n%s", base,
+					 st->line, why, what, oneliner);
+		char *qid = xasprintf("%s.inflight", s->id);
+		struct ask q = {.qid = qid, .kind = "choice", .prompt = "Did this statement land?", .detail = detail,
+				.options = opts, .noptions = 3};
+		char *a = run_ask(r, &q);
+		if (!a || strcmp(a, "abort") == 0)
+			rc = -1;
+		else if (strcmp(a, "applied") == 0) {
+			run_journal(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"by\":\"operator\"", sf->path, idx1);
+			ev_log(r, "warn", "the operator says it landed: recorded as done, not sent again");
+			rc = 1;
+		} else
+			ev_log(r, "warn", "the operator says it did not land: sending it now");
+		free(a), free(qid), free(detail), free(oneliner);
+		break;
+	}
+	}
+	free(what);
+	return rc;
+}
+
 int act_sqlapply(struct run *r, const struct pstep *s)
 {
 	struct sfile *files = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *files);
 	size_t nf = 0, total = 0;
 	int rc = STEP_FAILED;
 	struct strbuf plan = STRBUF_INIT;
+	struct jstate js = {0};
 	for (size_t i = 0; i < s->nfiles; i++) {
 		if (s->files[i].when && cond_eval(r->vars, s->files[i].when, NULL, NULL) <= 0)
 			continue;
@@ -152,6 +284,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		}
 		free(buf);
 		files[nf].path = path;
+		files[nf].pf = &s->files[i];
 		files[nf].sc = sc;
 		total += sc.n;
 		sb_addf(&plan, "%s: %zu statements\n", path, sc.n);
@@ -159,29 +292,54 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		nf++;
 	}
 	sb_addf(&plan, "\n%zu statements in all, one by one, journaled; utf8mb4.\n", total);
-	ev_body(r, sb_str(&plan));
 
-	struct strvec done = STRVEC_INIT, inflight = STRVEC_INIT;
-	load_done(r, s, &done, &inflight);
-	if (done.n)
-		ev_log(r, "info", "resuming: %zu statements of this step are already applied (journal)", done.n);
-	for (size_t i = 0; i < inflight.n; i++) {
-		ev_log(r, "warn", "statement %s was in flight when the engine stopped: the server may or may not have applied it",
-		       inflight.v[i]);
+	load_done(r, s, &js);
+	/* Resume goes by position: only when every statement sent before has the same text now. */
+	for (size_t k = 0; k < js.begun_sha.n; k++) {
+		const char *kv = js.begun_sha.v[k];
+		const char *eq = strrchr(kv, '=');
+		const char *hash = strrchr(kv, '#');
+		for (size_t f = 0; hash && eq && f < nf; f++) {
+			size_t pl = strlen(files[f].path);
+			if ((size_t)(hash - kv) != pl || strncmp(kv, files[f].path, pl) != 0)
+				continue;
+			long idx = strtol(hash + 1, NULL, 10);
+			char sha[65] = "";
+			if (idx >= 1 && (size_t)idx <= files[f].sc.n)
+				sqlsplit_checksum(&files[f].sc.v[idx - 1], sha);
+			if (strcmp(sha, eq + 1) != 0) {
+				ev_log(r, "error", "%s statement %ld is not the statement the interrupted run sent (sha256 %.12s… then, %.12s… now): "
+				       "the script changed, so resuming by position would be wrong. Put the original script back, or "
+				       "start over without resuming.", files[f].path, idx, eq + 1, sha[0] ? sha : "none");
+				ev_body(r, sb_str(&plan));
+				goto out;
+			}
+		}
 	}
+	if (js.done.n) {
+		sb_addf(&plan, "Resuming: %zu statements are done (journal); the rest follow.\n", js.done.n);
+		ev_log(r, "info", "resuming: %zu statements of this step are already applied (journal)", js.done.n);
+	}
+	for (size_t i = 0; i < js.inflight.n; i++) {
+		sb_addf(&plan, "In flight when the engine stopped: %s (checked against the database before anything else).\n",
+			js.inflight.v[i]);
+		ev_log(r, "warn", "statement %s was in flight when the engine stopped: it is checked against the database before anything else",
+		       js.inflight.v[i]);
+	}
+	ev_body(r, sb_str(&plan));
 
 	{
 		struct ask q = {.qid = s->id, .kind = "next", .prompt = "Apply the statements now?", .def = "yes"};
 		char *a = run_ask(r, &q);
 		if (!a) {
 			rc = STEP_ABORT;
-			goto out2;
+			goto out;
 		}
 		free(a);
 	}
 	if (run_backup_gate(r) < 0) {
 		rc = STEP_ABORT;
-		goto out2;
+		goto out;
 	}
 
 	struct db_params p;
@@ -192,32 +350,93 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		free(cq);
 		if (c != 'r') {
 			rc = c == 's' ? STEP_SKIPPED : STEP_ABORT;
-			goto out2;
+			goto out;
 		}
 	}
-	size_t n = 0, applied = 0, already = 0, skipped = 0;
+	size_t n = 0, applied = 0, already = 0, skipped = 0, precond = 0, found = 0;
 	uint64_t last = 0;
 	char *uservar_stmt = NULL;
 	for (size_t f = 0; f < nf; f++) {
-		size_t fa = 0, fal = 0;
+		size_t fa = 0, fal = 0, fpre = 0;
 		ev_item(r, files[f].path, path_basename(files[f].path), "run", "", "");
+		/* A whole file's precondition: checked once, unless the journal shows work of this file already. */
+		int touched = 0;
+		for (size_t i = 0; i < files[f].sc.n && !touched; i++) {
+			char *key = xasprintf("%s#%zu", files[f].path, i + 1);
+			touched = in_list(&js.done, key) || in_list(&js.inflight, key);
+			free(key);
+		}
+		if (files[f].pf->unless && !touched) {
+			char *what = NULL, *cause = NULL;
+			int h = precond_holds(d, files[f].pf->unless, &what, &cause);
+			if (h < 0) {
+				ev_log(r, "error", "%s: %s", path_basename(files[f].path), cause);
+				free(cause);
+				goto done;
+			}
+			if (h == 1) {
+				char *jw = jstr(what);
+				run_journal(r, "file_precond", "\"file\":\"%s\",\"what\":%s", files[f].path, jw);
+				free(jw);
+				ev_log(r, "info", "skipping %s: already there (%s)", path_basename(files[f].path), what);
+				char *det = xasprintf("skipped: already there (%s)", what);
+				ev_item(r, files[f].path, path_basename(files[f].path), "pass", det, "");
+				sv_push_owned(&r->done_notes, xasprintf("SQL file %s skipped: %s", files[f].path, what));
+				free(det), free(what);
+				n += files[f].sc.n;
+				continue;
+			}
+			free(what);
+		}
 		for (size_t i = 0; i < files[f].sc.n; i++, n++) {
 			struct sql_stmt *st = &files[f].sc.v[i];
 			char *key = xasprintf("%s#%zu", files[f].path, i + 1);
-			int was_inflight = in_list(&inflight, key);
-			if (in_list(&done, key) && !was_inflight) {
-				free(key);
-				if (strstr(st->text, ":=")) {
+			int was_inflight = in_list(&js.inflight, key);
+			int was_done = in_list(&js.done, key);
+			free(key);
+			if (was_done && !was_inflight) {
+				if (strstr(st->text, ":=")) {   /* session variables died with the old connection */
 					free(uservar_stmt);
 					uservar_stmt = xstrdup(st->text);
 					db_exec(d, st->text, NULL, &(struct db_error){0});
 				}
 				continue;
 			}
-			free(key);
 			if (r->abort_requested) {
 				rc = STEP_ABORT;
 				goto done;
+			}
+			if (was_inflight) {
+				int v = inflight_resolve(r, s, d, &files[f], i + 1, "was in flight when the engine stopped");
+				if (v < 0) {
+					rc = STEP_ABORT;
+					goto done;
+				}
+				if (v == 1) {
+					found++;
+					continue;
+				}
+			} else {
+				const struct pcond *c = stmt_cond(files[f].pf, st, i + 1);
+				if (c) {
+					char *what = NULL, *cause = NULL;
+					int h = precond_holds(d, c, &what, &cause);
+					if (h < 0) {
+						ev_log(r, "error", "%s line %d: %s", path_basename(files[f].path), st->line, cause);
+						free(cause);
+						goto done;
+					}
+					if (h == 1) {
+						char *jw = jstr(what);
+						run_journal(r, "stmt_precond", "\"file\":\"%s\",\"index\":%zu,\"what\":%s", files[f].path, i + 1, jw);
+						free(jw);
+						ev_log(r, "info", "already there, skipped: %s line %d (%s)", path_basename(files[f].path), st->line, what);
+						free(what);
+						precond++, fpre++;
+						continue;
+					}
+					free(what);
+				}
 			}
 			char sha[65];
 			sqlsplit_checksum(st, sha);
@@ -225,11 +444,14 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			for (;;) {
 				run_journal(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\"", files[f].path,
 					    i + 1, st->line, sha);
+				fault_hit("stmt_begin");
 				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
 				struct db_error err = {0};
 				unsigned long long aff = 0;
 				if (db_exec(d, st->text, &aff, &err) == 0) {
+					fault_hit("stmt_sent");
 					run_journal(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu", files[f].path, i + 1, aff);
+					fault_hit("stmt_done");
 					applied++, fa++;
 					if (strstr(st->text, ":=")) {
 						free(uservar_stmt);
@@ -244,14 +466,19 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					already++, fal++;
 					break;
 				}
+				int conn_lost = db_is_connection_error(err.code);
+				if (!conn_lost)
+					run_journal(r, "stmt_failed", "\"file\":\"%s\",\"index\":%zu,\"code\":%u", files[f].path, i + 1, err.code);
 				ev_log(r, "error", "%s line %d: ERROR %u (%s): %s", files[f].path, st->line, err.code, err.sqlstate, err.message);
-				char *what = xasprintf("%s line %d failed: ERROR %u: %s\n%s", path_basename(files[f].path), st->line,
-						       err.code, err.message, shown);
+				char *what = xasprintf("%s line %d failed: ERROR %u: %s%s\n%s", path_basename(files[f].path), st->line,
+						       err.code, err.message,
+						       conn_lost ? " (the connection to the server was lost: the statement may or may not have been applied; "
+								   "it is checked before anything is sent again)" : "",
+						       shown);
 				char *qid = xasprintf("%s.error", s->id);
 				int c = run_ask_failure(r, qid, what);
 				free(qid), free(what);
 				if (c == 'a') {
-					run_journal(r, "stmt_failed", "\"file\":\"%s\",\"index\":%zu,\"code\":%u", files[f].path, i + 1, err.code);
 					free(shown);
 					rc = STEP_ABORT;
 					goto done;
@@ -264,8 +491,9 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					skipped++;
 					break;
 				}
-				/* retry: reconnect if the server went away, restoring session variables */
-				if (db_is_connection_error(err.code) || db_ping(d) != 0) {
+				/* retry: reconnect if the server went away, restoring session variables; a statement
+				 * lost with the connection is checked before it is sent again */
+				if (conn_lost || db_ping(d) != 0) {
 					db_close(d);
 					run_db_params_free(&p);
 					while (!(d = connect_locked(r, s, &p))) {
@@ -281,6 +509,18 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					ev_log(r, "info", "reconnected");
 					if (uservar_stmt)
 						db_exec(d, uservar_stmt, NULL, &(struct db_error){0});
+					if (conn_lost) {
+						int v = inflight_resolve(r, s, d, &files[f], i + 1, "was sent when the connection was lost");
+						if (v < 0) {
+							free(shown);
+							rc = STEP_ABORT;
+							goto done;
+						}
+						if (v == 1) {
+							found++;
+							break;
+						}
+					}
 				}
 			}
 			free(shown);
@@ -292,25 +532,26 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				ev_progress(r, (double)(n + 1), (double)total, label);
 			}
 		}
-		char *detail = xasprintf("%zu applied%s%zu already applied", fa, fal ? ", " : " (", fal);
-		if (!fal) {
-			free(detail);
-			detail = xasprintf("%zu applied", fa);
-		}
-		ev_item(r, files[f].path, path_basename(files[f].path), fal ? "warn" : "pass", detail, "");
-		free(detail);
+		struct strbuf det = STRBUF_INIT;
+		sb_addf(&det, "%zu applied", fa);
+		if (fal)
+			sb_addf(&det, ", %zu already applied", fal);
+		if (fpre)
+			sb_addf(&det, ", %zu already there (precondition)", fpre);
+		ev_item(r, files[f].path, path_basename(files[f].path), fal ? "warn" : "pass", sb_str(&det), "");
+		sb_free(&det);
 	}
-	sv_push_owned(&r->done_notes, xasprintf("SQL: %zu statements applied, %zu already applied, %zu skipped", applied, already, skipped));
+	sv_push_owned(&r->done_notes, xasprintf("SQL: %zu statements applied, %zu already applied, %zu already there by precondition, "
+						"%zu found applied after an interruption, %zu skipped",
+						applied, already, precond, found, skipped));
 	rc = STEP_OK;
 done:
 	db_close(d);
 out3:
 	run_db_params_free(&p);
 	free(uservar_stmt);
-out2:
-	sv_free(&done);
-	sv_free(&inflight);
 out:
+	jstate_free(&js);
 	sb_free(&plan);
 	for (size_t i = 0; i < nf; i++) {
 		free(files[i].path);

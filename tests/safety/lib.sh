@@ -1,0 +1,111 @@
+# tests/safety/lib.sh: shared by the fault tests (sourced). A Linkis 1.3.2 world built by
+# `upwiz sandbox` (kept), its mariadbd run by the test itself (so the test can kill it and the
+# engine can be killed without taking the server along), and `upwiz run` driven by an answers file.
+#
+# After sf_world: ROOT (the world), SOCK, DBPW (the world's generated DB password), T (temp dir).
+# sf_run ARGS... runs `upwiz run` with XDG_STATE_HOME=$T/state and the world's stub commands in PATH.
+set -u
+bin=${UPWIZ_BIN:?}
+MARIADBD=$(command -v mariadbd || command -v /usr/sbin/mariadbd || true)
+[ -n "$MARIADBD" ] && command -v mariadb >/dev/null && command -v mariadb-dump >/dev/null ||
+	{ echo "skipped: mariadbd / mariadb / mariadb-dump not installed"; exit 77; }
+T=$(mktemp -d /tmp/upwiz-safety.XXXXXX)
+SF_MYSQLD_PID=
+sf_cleanup() {
+	[ -n "$SF_MYSQLD_PID" ] && { kill -9 "$SF_MYSQLD_PID"; wait "$SF_MYSQLD_PID"; } 2>/dev/null
+	[ -n "${ROOT:-}" ] && [ -f "$ROOT/linkis/sbin/linkis-stop-all.sh" ] && sh "$ROOT/linkis/sbin/linkis-stop-all.sh" >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap sf_cleanup EXIT
+fail=0; pass=0
+t() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
+sf_end() { echo "$pass passed, $fail failed"; [ $fail -eq 0 ]; }
+
+# Builds the world (the sandbox run stops at its first question: the answers file answers none).
+sf_world() {
+	printf 'vars: {}\nanswers: {}\n' > "$T/none.yaml"
+	XDG_STATE_HOME=$T/wstate timeout 120 "$bin" sandbox linkis-1.3.2-to-1.4.0 --plain --answers "$T/none.yaml" --keep \
+		</dev/null >"$T/world.out" 2>&1
+	ROOT=$(ls -d "$T"/wstate/upwiz/runs/*/sandbox 2>/dev/null | head -1)
+	[ -n "$ROOT" ] && [ -d "$ROOT/mysql/data/linkis" ] || { echo "world build failed:"; tail -20 "$T/world.out"; exit 1; }
+	SOCK=$ROOT/mysql/mysqld.sock
+	DBPW=$(grep -hoE "MYSQL_PASSWORD=[^ ]+" "$ROOT/linkis/conf/db.sh" | head -1 | cut -d= -f2- | tr -d "'\"")
+	[ -n "$DBPW" ] || { echo "no DB password in the world"; exit 1; }
+	sf_mysqld_start
+}
+
+sf_mysqld_start() {
+	local m=$ROOT/mysql user=
+	[ "$(id -u)" = 0 ] && user=--user=root
+	rm -f "$SOCK"
+	"$MARIADBD" --no-defaults --datadir="$m/data" --socket="$SOCK" --skip-networking --pid-file="$m/mysqld.pid" \
+		--log-error="$m/mysqld.err" --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+		--innodb-buffer-pool-size=32M --innodb-log-file-size=16M --skip-name-resolve --max-allowed-packet=64M \
+		--tmpdir="$m/tmp" --innodb-flush-log-at-trx-commit=2 --innodb-flush-method=nosync --innodb-doublewrite=0 \
+		$user </dev/null >/dev/null 2>&1 &
+	SF_MYSQLD_PID=$!
+	for _ in $(seq 300); do
+		mariadb --no-defaults -S "$SOCK" -uroot -e 'select 1' >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "mariadbd did not start:"; tail -5 "$m/mysqld.err"; exit 1
+}
+
+sf_mysqld_kill9() {
+	kill -9 "$SF_MYSQLD_PID" 2>/dev/null
+	wait "$SF_MYSQLD_PID" 2>/dev/null
+	SF_MYSQLD_PID=
+}
+
+sf_sql() { mariadb --no-defaults -S "$SOCK" -uroot -N -B "$@"; }
+
+# A deterministic picture of the linkis database: every column's definition and every row
+# (ordered by primary key), with the server-generated times (now()) masked.
+sf_dump() {
+	{
+		sf_sql -e "SELECT table_name, column_name, ordinal_position, column_type, is_nullable, column_default, collation_name
+			   FROM information_schema.columns WHERE table_schema = 'linkis' ORDER BY table_name, ordinal_position"
+		mariadb-dump --no-defaults -S "$SOCK" -uroot --skip-dump-date --order-by-primary --skip-comments \
+			--skip-extended-insert linkis
+	} | sed -E "s/'[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}'/'TIME'/g" > "$1"
+}
+sf_snapshot() { mariadb-dump --no-defaults -S "$SOCK" -uroot --skip-dump-date --add-drop-database --databases linkis > "$1"; }
+sf_restore() { sf_sql < "$1"; }
+
+# sf_answers FILE [YAML answer lines...]: the world's variables and the given answers (0600).
+sf_answers() {
+	local f=$1; shift
+	umask 077
+	{
+		echo "vars:"
+		echo "  LINKIS_HOME: \"$ROOT/linkis\""
+		echo "  DB_HOST: localhost"
+		echo "  DB_PORT: \"3306\""
+		echo "  DB_SOCKET: \"$SOCK\""
+		echo "  DB_USER: linkis"
+		echo "  DB_PASSWORD: \"$DBPW\""
+		echo "  DB_NAME: linkis"
+		echo "  BACKUP_DIR: \"$ROOT/backups\""
+		echo "  CONNECTOR_JAR: \"$ROOT/downloads/mysql-connector-java-8.0.28.jar\""
+		echo "  CONNECTOR_SHA256: d2d43a1415e9d7b7ed24dcc34d7256d41926381079e2881c10a4ed8961dd9d0b"
+		echo "  LINKIS_PORTS: \"1\""
+		echo "  PYTHON2_LINK: \"$ROOT/usr/bin/python2\""
+		echo "answers:"
+		for a in "$@"; do echo "  $a"; done
+	} > "$f"
+	umask 022
+}
+
+# sf_run ARGS: `upwiz run` on the world; SF_RUN is then the run folder it made (run names order by
+# the second only, so the new one is found by difference).
+SF_RUN=
+sf_run() {
+	local before rc
+	before=$(ls "$T/state/upwiz/runs" 2>/dev/null)
+	XDG_STATE_HOME=$T/state PATH="$ROOT/bin:$PATH" timeout 120 "$bin" run linkis-1.3.2-to-1.4.0 --plain "$@" </dev/null
+	rc=$?
+	SF_RUN=$(ls "$T/state/upwiz/runs" 2>/dev/null | grep -vxF -f <(echo "$before"; echo /) | head -1)
+	[ -n "$SF_RUN" ] && SF_RUN=$T/state/upwiz/runs/$SF_RUN
+	return $rc
+}
+sf_last_run() { echo "$SF_RUN"; }
