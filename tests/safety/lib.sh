@@ -109,3 +109,12 @@ sf_run() {
 	return $rc
 }
 sf_last_run() { echo "$SF_RUN"; }
+# Sanitizer reports (ASan/UBSan/LSan build) in any engine's output so far; adds them to SF_SAN.
+SF_SAN=0
+sf_san() {
+	local f
+	for f in "$T"/state/upwiz/runs/*/engine.out; do
+		[ -f "$f" ] && grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$f" && { echo "sanitizer report in $f:"; head -30 "$f"; SF_SAN=$((SF_SAN+1)); }
+	done
+	return 0
+}

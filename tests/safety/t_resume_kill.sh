@@ -41,6 +41,7 @@ t "the uninterrupted run sends each statement once" 'exactly_once'
 sf_dump "$T/ref.txt"
 t "the reference has the 1.4.0 columns" 'grep -q "ticketId" "$T/ref.txt"'
 sf_restore "$T/base.sql"
+sf_san
 rm -rf "$T/state"
 
 kills=0 chains=0 runs=0 bad_checks=0 mismatch=0 last_site=
@@ -83,6 +84,7 @@ while [ $kills -lt 20 ] && [ $runs -lt 80 ]; do
 		echo "chain $chains did not end with every statement applied once:"; tail -15 "$T/run.out"; mismatch=$((mismatch+1))
 	fi
 	sf_restore "$T/base.sql"
+	sf_san
 	rm -rf "$T/state"
 done
 t "20 kills happened (in $runs runs, $chains chains completed)" '[ $kills -eq 20 ]'
@@ -95,5 +97,7 @@ t "the final database equals the uninterrupted run's" 'cmp -s "$T/ref.txt" "$T/g
 t "every chain that completed matched too" '[ $mismatch -eq 0 ]'
 t "every in-flight statement was checked and the check was right" '[ $bad_checks -eq 0 ]'
 t "the resumed runs said they resumed" 'grep -q "resuming run" "$T/run.out"'
+sf_san
+t "no sanitizer report from any engine" '[ $SF_SAN -eq 0 ]'
 echo "took $(( $(date +%s) - start )) s (seed $SEED)"
 sf_end
