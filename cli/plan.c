@@ -2,13 +2,20 @@
  * plan.c: `upwiz plan PROFILE` prints every step, statement, file and command a run would
  * touch, with the variables it knows (defaults and --var); unknown ones stay as ${NAME} and
  * secrets print as ********. Nothing is executed and nothing is connected to.
+ *
+ * When a run of this profile on this target did not finish (or with --run RUN-ID), the plan is
+ * that run's: each step says done / skipped / failed / interrupted, each SQL statement done,
+ * already applied, already there, in flight (checked against the database first on resume) or
+ * TODO, read from its journal (core/runstate.h).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/engine.h"
 #include "core/profile.h"
+#include "core/runstate.h"
 #include "core/sqlsplit.h"
 #include "core/vars.h"
 
@@ -40,9 +47,17 @@ static char *show(const struct vars *v, const char *t)
 	return sb_detach(&sb);
 }
 
-static void print_sql(const struct vars *v, const char *tmpl)
+static void print_sql(const struct vars *v, const char *tmpl, const struct runstate *rs, size_t *ndone, size_t *ntodo)
 {
 	char *path = show(v, tmpl);
+	if (rs && strstr(path, "${")) {   /* variables plan does not know: the run's own path for this file */
+		const char *e = strrchr(path, '}');
+		const char *f = e && e[1] ? runstate_file_ending(rs, e + 1) : NULL;
+		if (f) {
+			free(path);
+			path = xstrdup(f);
+		}
+	}
 	size_t len;
 	char *buf = strstr(path, "${") ? NULL : read_file(path, &len, NULL);
 	if (!buf) {
@@ -63,6 +78,13 @@ static void print_sql(const struct vars *v, const char *tmpl)
 			for (const char *p = sc.v[i].text; *p && k < sizeof line - 1; p++)
 				line[k++] = (*p == '\n' || *p == '\t') ? ' ' : *p;
 			line[k] = '\0';
+			if (rs) {
+				const char *st = runstate_stmt(rs, path, i + 1);
+				int done = st && strcmp(st, "in flight") != 0 && strcmp(st, "failed") != 0;
+				*ndone += done;
+				*ntodo += !done;
+				printf("        %-15s ", st ? st : "TODO");
+			}
 			printf("        %4zu  line %-5d %s%s\n", i + 1, sc.v[i].line, line, strlen(sc.v[i].text) >= sizeof line - 1 ? " …" : "");
 		}
 	}
@@ -73,20 +95,26 @@ static void print_sql(const struct vars *v, const char *tmpl)
 
 int cmd_plan(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"var", required_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"var", required_argument, NULL, 'v'}, {"run", required_argument, NULL, 'r'},
+						 {NULL, 0, NULL, 0}};
 	struct strvec sets = STRVEC_INIT;
+	const char *run_opt = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'r' && !strchr(optarg, '/')) {
+			run_opt = optarg;
+			continue;
+		}
 		if (c != 'v' || !strchr(optarg, '=')) {
 			sv_free(&sets);
-			fprintf(stderr, "usage: upwiz plan PROFILE [--var NAME=VALUE]...\n");
+			fprintf(stderr, "usage: upwiz plan PROFILE [--var NAME=VALUE]... [--run RUN-ID]\n");
 			return 2;
 		}
 		sv_push(&sets, optarg);
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: upwiz plan PROFILE [--var NAME=VALUE]...\n");
+		fprintf(stderr, "usage: upwiz plan PROFILE [--var NAME=VALUE]... [--run RUN-ID]\n");
 		sv_free(&sets);
 		return 2;
 	}
@@ -121,11 +149,40 @@ int cmd_plan(int argc, char **argv)
 	printf("%s  (%s -> %s)\n", p->title, p->from, p->to);
 	char *t = show(v, p->target);
 	printf("target: %s\n\n", t);
+	/* An interrupted run of this profile on this target (the one `upwiz run` would offer to resume). */
+	struct runstate rsv, *rs = NULL;
+	char *sd = state_dir();
+	char sha[65];
+	sha256_hex(t, strlen(t), sha);
+	int lr = runstate_load(sd, p->id, run_opt, run_opt ? NULL : sha, &rsv, &cause);
+	if (lr == 0)
+		rs = &rsv;
+	else if (lr < 0) {
+		fprintf(stderr, "upwiz: %s\n", cause);
+		free(cause), free(sd), free(t);
+		vars_free(v), profile_free(p), free(path), sv_free(&sets);
+		return 2;
+	} else if (!run_opt && runstate_load(sd, p->id, NULL, NULL, &rsv, NULL) == 0) {
+		printf("(An unfinished run %s of this profile exists on another target, %s:\n"
+		       " upwiz plan %s --run %s shows where it stopped.)\n\n", rsv.run_id, rsv.target, argv[optind], rsv.run_id);
+		runstate_free(&rsv);
+	}
+	free(sd);
 	free(t);
+	if (rs) {
+		char *when = iso_time(rs->started);
+		printf("Interrupted run %s (started %s, %s) on %s.\n", rs->run_id, when,
+		       rs->outcome ? rs->outcome : "killed: it recorded no end", rs->target);
+		printf("`upwiz run` on this target offers to resume it; below, each step and statement says what is done.\n\n");
+		free(when);
+	}
+	size_t ndone = 0, ntodo = 0;
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct pstep *s = &p->steps[i];
-		printf("%2zu. %s  [%s]%s%s%s\n", i + 1, s->id, step_kind_name(s->kind), s->destructive ? "  DESTRUCTIVE (needs a verified backup)" : "",
-		       s->when ? "  when " : "", s->when ? s->when : "");
+		const char *sst = rs ? runstate_step(rs, s->id) : NULL;
+		printf("%2zu. %s  [%s]%s%s%s%s%s%s\n", i + 1, s->id, step_kind_name(s->kind), s->destructive ? "  DESTRUCTIVE (needs a verified backup)" : "",
+		       s->when ? "  when " : "", s->when ? s->when : "", rs ? "  -- " : "", rs ? (sst ? sst : "to do") : "",
+		       sst && strcmp(sst, "done") == 0 ? " (skipped on resume)" : "");
 		printf("    %s\n", s->title);
 		for (size_t k = 0; k < s->items.n; k++)
 			printf("    - %s\n", s->items.v[k]);
@@ -155,7 +212,7 @@ int cmd_plan(int argc, char **argv)
 		for (size_t k = 0; k < s->nfiles; k++) {
 			if (s->files[k].when)
 				printf("    when %s:\n", s->files[k].when);
-			print_sql(v, s->files[k].path);
+			print_sql(v, s->files[k].path, rs, &ndone, &ntodo);
 		}
 		if (s->kind == SK_COPY) {
 			char *src = show(v, s->source), *url = show(v, s->url);
@@ -180,6 +237,10 @@ int cmd_plan(int argc, char **argv)
 			free(r);
 		}
 		printf("\n");
+	}
+	if (rs) {
+		printf("SQL statements: %zu done, %zu remain (an in-flight one is checked against the database first).\n", ndone, ntodo);
+		runstate_free(rs);
 	}
 	vars_free(v);
 	profile_free(p);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <pwd.h>
 
 #include "core/answers.h"
 #include "core/foreach.h"
@@ -177,6 +178,9 @@ static int take_lock(struct run *r, const char *target, int *fd_out, char **hold
 	char host[256] = "?";
 	gethostname(host, sizeof host);
 	const char *user = getenv("USER");
+	struct passwd *pw = getpwuid(geteuid());   /* cron, sudo -E and ctest may leave USER unset or wrong */
+	if (pw && pw->pw_name)
+		user = pw->pw_name;
 	char *when = iso_time(wall_time());
 	char *info = xasprintf("pid %ld on %s, user %s, run %s, since %s", (long)getpid(), host, user ? user : "?", r->run_id, when);
 	free(when);
@@ -604,6 +608,12 @@ int engine_run(const struct engine_opts *o)
 			run_journal(r, "step_done", "");
 			outcome = "aborted";
 			code = EXIT_FAILED;
+			break;
+		} else if (r->refused) {
+			ev_step(r, s->id, "failed", "refused: another run holds the target");
+			run_journal(r, "step_failed", "\"refused\":true");
+			outcome = "refused";
+			code = EXIT_REFUSED;
 			break;
 		} else {
 			ev_step(r, s->id, "failed", r->abort_requested ? "aborted" : NULL);

@@ -46,6 +46,7 @@ struct run {
 	volatile int abort_requested;
 	int resume_stmt_file, resume_stmt_index; /* sqlapply resumes here (-1: from the start) */
 	unsigned char *step_rev;    /* per step: 0 not yet told, 1 irreversible, 2 reversible (core/rollback.c) */
+	int refused;                /* an action found another run holding the target (GET_LOCK): exit 3 */
 	double started_at;          /* wall clock when the engine started: the hello's `started` */
 	char *target;               /* owned; the expanded target, NULL until the variables are resolved */
 };

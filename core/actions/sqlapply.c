@@ -151,8 +151,24 @@ static struct db *connect_locked(struct run *r, const struct pstep *s, struct db
 	int rc = db_query_value(d, lock, &v, &err);
 	free(lock);
 	if (rc != 0 || !v || strcmp(v, "1") != 0) {
-		ev_log(r, "error", "another session holds the upwiz lock on database %s (GET_LOCK): refusing to apply statements",
-		       p->database);
+		/* Name the holder: its connection id, and the account and client host the server shows for it. */
+		char *who = NULL, *id = NULL;
+		char *q = xasprintf("SELECT IS_USED_LOCK('upwiz:%s')", p->database);
+		if (db_query_value(d, q, &id, &(struct db_error){0}) == 0 && id && str_is_int(id)) {
+			char *q2 = xasprintf("SELECT CONCAT(USER, '@', HOST, ', ', COMMAND, ' for ', TIME, ' s') FROM "
+					     "information_schema.PROCESSLIST WHERE ID = %s", id);
+			char *info = NULL;
+			if (db_query_value(d, q2, &info, &(struct db_error){0}) == 0 && info)
+				who = xasprintf("held by connection %s (%s)", id, info);
+			else
+				who = xasprintf("held by connection %s", id);
+			free(info), free(q2);
+		}
+		free(q), free(id);
+		ev_log(r, "error", "refused: another upwiz holds the lock on database %s (GET_LOCK 'upwiz:%s', %s): it is applying "
+		       "statements there; wait for it to finish", p->database, p->database, who ? who : "its holder is not visible to this account");
+		free(who);
+		r->refused = 1;
 		free(v);
 		db_close(d);
 		run_db_params_free(p);
@@ -345,6 +361,10 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 	struct db_params p;
 	struct db *d = NULL;
 	while (!(d = connect_locked(r, s, &p))) {
+		if (r->refused) {
+			rc = STEP_ABORT;
+			goto out;
+		}
 		char *cq = xasprintf("%s.connect", s->id);
 		int c = run_ask_failure(r, cq, "cannot connect to the database");
 		free(cq);
@@ -497,6 +517,11 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					db_close(d);
 					run_db_params_free(&p);
 					while (!(d = connect_locked(r, s, &p))) {
+						if (r->refused) {
+							free(shown);
+							rc = STEP_ABORT;
+							goto out3;
+						}
 						char *q2 = xasprintf("%s.connect", s->id);
 						int c2 = run_ask_failure(r, q2, "cannot reconnect to the database");
 						free(q2);

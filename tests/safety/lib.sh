@@ -24,9 +24,15 @@ sf_end() { echo "$pass passed, $fail failed"; [ $fail -eq 0 ]; }
 # Builds the world (the sandbox run stops at its first question: the answers file answers none).
 sf_world() {
 	printf 'vars: {}\nanswers: {}\n' > "$T/none.yaml"
-	XDG_STATE_HOME=$T/wstate timeout 120 "$bin" sandbox linkis-1.3.2-to-1.4.0 --plain --answers "$T/none.yaml" --keep \
-		</dev/null >"$T/world.out" 2>&1
-	ROOT=$(ls -d "$T"/wstate/upwiz/runs/*/sandbox 2>/dev/null | head -1)
+	local try
+	for try in 1 2; do   # once more when mariadb-install-db trips over a shared /tmp being cleaned under load
+		rm -rf "$T/wstate"
+		XDG_STATE_HOME=$T/wstate timeout 120 "$bin" sandbox linkis-1.3.2-to-1.4.0 --plain --answers "$T/none.yaml" --keep \
+			</dev/null >"$T/world.out" 2>&1
+		ROOT=$(ls -d "$T"/wstate/upwiz/runs/*/sandbox 2>/dev/null | head -1)
+		[ -n "$ROOT" ] && [ -d "$ROOT/mysql/data/linkis" ] && break
+		echo "world build failed (try $try):"; grep -E "ERROR" "$T/world.out" | head -3
+	done
 	[ -n "$ROOT" ] && [ -d "$ROOT/mysql/data/linkis" ] || { echo "world build failed:"; tail -20 "$T/world.out"; exit 1; }
 	SOCK=$ROOT/mysql/mysqld.sock
 	DBPW=$(grep -hoE "MYSQL_PASSWORD=[^ ]+" "$ROOT/linkis/conf/db.sh" | head -1 | cut -d= -f2- | tr -d "'\"")

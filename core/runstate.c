@@ -1,0 +1,173 @@
+/*
+ * runstate.c: see runstate.h. Reads run.json of every run under STATE/runs and one journal.
+ */
+#include "core/runstate.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/journal.h"
+
+static void put(struct strvec *keys, struct strvec *vals, const char *key, const char *val)
+{
+	for (size_t i = 0; i < keys->n; i++)
+		if (strcmp(keys->v[i], key) == 0) {
+			free(vals->v[i]);
+			vals->v[i] = xstrdup(val);
+			return;
+		}
+	sv_push(keys, key);
+	sv_push(vals, val);
+}
+
+static const char *get(const struct strvec *keys, const struct strvec *vals, const char *key)
+{
+	for (size_t i = 0; i < keys->n; i++)
+		if (strcmp(keys->v[i], key) == 0)
+			return vals->v[i];
+	return NULL;
+}
+
+static char *find_run(const char *runs, const char *profile_id, const char *target_sha)
+{
+	DIR *d = opendir(runs);
+	char *best = NULL;
+	double best_started = -1;
+	if (!d)
+		return NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
+		json_t *o = json_load_file(meta, 0, NULL);
+		free(meta);
+		if (!o)
+			continue;
+		const char *t = json_string_value(json_object_get(o, "target_sha"));
+		const char *outcome = json_string_value(json_object_get(o, "outcome"));
+		const char *prof = json_string_value(json_object_get(o, "profile"));
+		double started = json_number_value(json_object_get(o, "started"));
+		if (prof && strcmp(prof, profile_id) == 0 && (!target_sha || (t && strcmp(t, target_sha) == 0)) &&
+		    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
+		    (!best || started > best_started)) {
+			free(best);
+			best = xstrdup(de->d_name);
+			best_started = started;
+		}
+		json_decref(o);
+	}
+	closedir(d);
+	return best;
+}
+
+int runstate_load(const char *state_dir, const char *profile_id, const char *run_id, const char *target_sha,
+		  struct runstate *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	char *runs = xasprintf("%s/runs", state_dir);
+	char *id = run_id ? xstrdup(run_id) : find_run(runs, profile_id, target_sha);
+	if (!id) {
+		free(runs);
+		return 1;
+	}
+	char *meta = xasprintf("%s/%s/run.json", runs, id);
+	json_error_t je;
+	json_t *o = json_load_file(meta, 0, &je);
+	free(meta);
+	if (!o) {
+		set_cause(cause, "run %s: no readable run.json (%s)", id, je.text);
+		free(id), free(runs);
+		return -1;
+	}
+	out->run_id = id;
+	const char *s = json_string_value(json_object_get(o, "target"));
+	out->target = xstrdup(s ? s : "?");
+	s = json_string_value(json_object_get(o, "outcome"));
+	out->outcome = s ? xstrdup(s) : NULL;
+	out->started = json_number_value(json_object_get(o, "started"));
+	json_decref(o);
+	char *jpath = xasprintf("%s/%s/journal.jsonl", runs, id);
+	free(runs);
+	struct strvec lines = STRVEC_INIT;
+	int rc = journal_read_lines(jpath, &lines, cause);
+	free(jpath);
+	if (rc < 0) {
+		runstate_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < lines.n; i++) {
+		json_t *r = json_loads(lines.v[i], 0, NULL);
+		if (!r)
+			continue;
+		const char *t = json_string_value(json_object_get(r, "t"));
+		const char *step = json_string_value(json_object_get(r, "step"));
+		const char *file = json_string_value(json_object_get(r, "file"));
+		if (t && step && !file) {
+			if (strcmp(t, "step_enter") == 0)
+				put(&out->step_ids, &out->step_states, step, "interrupted");
+			else if (strcmp(t, "step_done") == 0)
+				put(&out->step_ids, &out->step_states, step, "done");
+			else if (strcmp(t, "step_skipped") == 0)
+				put(&out->step_ids, &out->step_states, step, "skipped");
+			else if (strcmp(t, "step_failed") == 0)
+				put(&out->step_ids, &out->step_states, step, "failed");
+		}
+		if (t && file && str_starts(t, "stmt_") && strcmp(t, "stmt_checked") != 0) {
+			char *key = xasprintf("%s#%lld", file, (long long)json_integer_value(json_object_get(r, "index")));
+			const char *st = strcmp(t, "stmt_begin") == 0     ? "in flight"
+					 : strcmp(t, "stmt_done") == 0    ? "done"
+					 : strcmp(t, "stmt_already") == 0 ? "already applied"
+					 : strcmp(t, "stmt_precond") == 0 ? "already there"
+					 : strcmp(t, "stmt_skipped") == 0 ? "skipped"
+					 : strcmp(t, "stmt_failed") == 0  ? "failed"
+									  : NULL;
+			if (st)
+				put(&out->stmt_keys, &out->stmt_states, key, st);
+			free(key);
+			int seen = 0;
+			for (size_t k = 0; k < out->files.n && !seen; k++)
+				seen = strcmp(out->files.v[k], file) == 0;
+			if (!seen)
+				sv_push(&out->files, file);
+		}
+		json_decref(r);
+	}
+	sv_free(&lines);
+	return 0;
+}
+
+void runstate_free(struct runstate *rs)
+{
+	free(rs->run_id), free(rs->target), free(rs->outcome);
+	sv_free(&rs->step_ids), sv_free(&rs->step_states);
+	sv_free(&rs->stmt_keys), sv_free(&rs->stmt_states);
+	sv_free(&rs->files);
+	memset(rs, 0, sizeof *rs);
+}
+
+const char *runstate_step(const struct runstate *rs, const char *step_id)
+{
+	return get(&rs->step_ids, &rs->step_states, step_id);
+}
+
+const char *runstate_stmt(const struct runstate *rs, const char *file, size_t index)
+{
+	char *key = xasprintf("%s#%zu", file, index);
+	const char *v = get(&rs->stmt_keys, &rs->stmt_states, key);
+	free(key);
+	return v;
+}
+
+const char *runstate_file_ending(const struct runstate *rs, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+	for (size_t i = 0; i < rs->files.n; i++) {
+		size_t fl = strlen(rs->files.v[i]);
+		if (fl >= sl && strcmp(rs->files.v[i] + fl - sl, suffix) == 0)
+			return rs->files.v[i];
+	}
+	return NULL;
+}

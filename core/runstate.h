@@ -1,0 +1,36 @@
+/*
+ * runstate.h: what an interrupted run did, read back from its journal (for `upwiz plan`).
+ *
+ * The engine's resume (core/engine.c) offers the newest run of the same profile and target that
+ * did not succeed; this finds the same run and summarises its journal: each step's state and each
+ * SQL statement's state. A resumed run's journal holds the records it adopted from the run before
+ * it, so one journal says everything.
+ */
+#ifndef UPWIZ_RUNSTATE_H
+#define UPWIZ_RUNSTATE_H
+
+#include "core/util.h"
+
+struct runstate {
+	char *run_id, *target, *outcome;    /* outcome: NULL when the run never wrote one (killed) */
+	double started;
+	struct strvec step_ids, step_states;    /* parallel: "done", "skipped", "failed", "interrupted" */
+	struct strvec stmt_keys, stmt_states;   /* parallel: "FILE#INDEX" -> "done", "already applied",
+	                                           "already there", "in flight", "skipped", "failed" */
+	struct strvec files;                    /* every SQL file path the journal names, in first-seen order */
+};
+
+/*
+ * Finds the run: run_id when given, else the newest run of profile_id that did not succeed (a
+ * refused run does not count) and, when target_sha is not NULL, has that target. Returns 0 and
+ * fills *out, 1 when there is none, -1 with cause (caller frees). Free with runstate_free.
+ */
+int runstate_load(const char *state_dir, const char *profile_id, const char *run_id, const char *target_sha,
+		  struct runstate *out, char **cause);
+void runstate_free(struct runstate *rs);
+const char *runstate_step(const struct runstate *rs, const char *step_id);            /* borrowed or NULL */
+const char *runstate_stmt(const struct runstate *rs, const char *file, size_t index);  /* borrowed or NULL */
+/* The journal's file whose path ends with suffix (for a template whose variables plan does not know). */
+const char *runstate_file_ending(const struct runstate *rs, const char *suffix);
+
+#endif
