@@ -50,7 +50,7 @@ static char *find_run(const char *runs, const char *profile_id, const char *targ
 		const char *outcome = json_string_value(json_object_get(o, "outcome"));
 		const char *prof = json_string_value(json_object_get(o, "profile"));
 		double started = json_number_value(json_object_get(o, "started"));
-		if (prof && strcmp(prof, profile_id) == 0 && (!target_sha || (t && strcmp(t, target_sha) == 0)) &&
+		if (prof && strcmp(prof, profile_id) == 0 && !json_object_get(o, "rolled_back") && (!target_sha || (t && strcmp(t, target_sha) == 0)) &&
 		    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
 		    (!best || started > best_started)) {
 			free(best);
