@@ -47,6 +47,17 @@ static char *show(const struct vars *v, const char *t)
 	return sb_detach(&sb);
 }
 
+/* Every variable the condition names has a value (else plan cannot tell whether the run takes it). */
+static int when_known(const struct vars *v, const char *expr)
+{
+	struct strvec names = STRVEC_INIT;
+	int ok = cond_eval(NULL, expr, &names, NULL) >= 0;
+	for (size_t i = 0; ok && i < names.n; i++)
+		ok = vars_get(v, names.v[i]) != NULL;
+	sv_free(&names);
+	return ok;
+}
+
 static void print_sql(const struct vars *v, const char *tmpl, const struct runstate *rs, size_t *ndone, size_t *ntodo)
 {
 	char *path = show(v, tmpl);
@@ -170,6 +181,19 @@ int cmd_plan(int argc, char **argv)
 	free(sd);
 	free(t);
 	if (rs) {
+		/* The run's choices set variables (CLEAR_TABLES): replay them, so its SQL files are the plan's. */
+		for (size_t i = 0; i < p->nsteps; i++) {
+			const struct pstep *s = &p->steps[i];
+			const char *a = s->kind == SK_CHOICE ? runstate_answer(rs, s->id) : NULL;
+			for (size_t j = 0; a && j < s->noptions; j++)
+				if (strcmp(s->options[j].key, a) == 0)
+					for (size_t m = 0; m < s->options[j].set.n; m++) {
+						const char *kv = s->options[j].set.v[m];
+						char *name = xstrndup(kv, strcspn(kv, "="));
+						vars_set(v, name, strchr(kv, '=') + 1, 0);
+						free(name);
+					}
+		}
 		char *when = iso_time(rs->started);
 		printf("Interrupted run %s (started %s, %s) on %s.\n", rs->run_id, when,
 		       rs->outcome ? rs->outcome : "killed: it recorded no end", rs->target);
@@ -210,6 +234,10 @@ int cmd_plan(int argc, char **argv)
 			}
 		}
 		for (size_t k = 0; k < s->nfiles; k++) {
+			if (rs && s->files[k].when && when_known(v, s->files[k].when) && cond_eval(v, s->files[k].when, NULL, NULL) == 0) {
+				printf("    not in this run (when %s)\n", s->files[k].when);
+				continue;
+			}
 			if (s->files[k].when)
 				printf("    when %s:\n", s->files[k].when);
 			print_sql(v, s->files[k].path, rs, &ndone, &ntodo);

@@ -115,6 +115,12 @@ int runstate_load(const char *state_dir, const char *profile_id, const char *run
 			else if (strcmp(t, "step_failed") == 0)
 				put(&out->step_ids, &out->step_states, step, "failed");
 		}
+		if (t && strcmp(t, "answer") == 0) {
+			const char *q = json_string_value(json_object_get(r, "qid"));
+			const char *a = json_string_value(json_object_get(r, "value"));
+			if (q && a)
+				put(&out->answer_qids, &out->answer_values, q, a);
+		}
 		if (t && file && str_starts(t, "stmt_") && strcmp(t, "stmt_checked") != 0) {
 			char *key = xasprintf("%s#%lld", file, (long long)json_integer_value(json_object_get(r, "index")));
 			const char *st = strcmp(t, "stmt_begin") == 0     ? "in flight"
@@ -145,6 +151,7 @@ void runstate_free(struct runstate *rs)
 	sv_free(&rs->step_ids), sv_free(&rs->step_states);
 	sv_free(&rs->stmt_keys), sv_free(&rs->stmt_states);
 	sv_free(&rs->files);
+	sv_free(&rs->answer_qids), sv_free(&rs->answer_values);
 	memset(rs, 0, sizeof *rs);
 }
 
@@ -170,4 +177,9 @@ const char *runstate_file_ending(const struct runstate *rs, const char *suffix)
 			return rs->files.v[i];
 	}
 	return NULL;
+}
+
+const char *runstate_answer(const struct runstate *rs, const char *qid)
+{
+	return get(&rs->answer_qids, &rs->answer_values, qid);
 }

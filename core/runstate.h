@@ -18,6 +18,7 @@ struct runstate {
 	struct strvec stmt_keys, stmt_states;   /* parallel: "FILE#INDEX" -> "done", "already applied",
 	                                           "already there", "in flight", "skipped", "failed" */
 	struct strvec files;                    /* every SQL file path the journal names, in first-seen order */
+	struct strvec answer_qids, answer_values;   /* parallel: the answers given (the last one per question) */
 };
 
 /*
@@ -29,6 +30,7 @@ int runstate_load(const char *state_dir, const char *profile_id, const char *run
 		  struct runstate *out, char **cause);
 void runstate_free(struct runstate *rs);
 const char *runstate_step(const struct runstate *rs, const char *step_id);            /* borrowed or NULL */
+const char *runstate_answer(const struct runstate *rs, const char *qid);              /* borrowed or NULL */
 const char *runstate_stmt(const struct runstate *rs, const char *file, size_t index);  /* borrowed or NULL */
 /* The journal's file whose path ends with suffix (for a template whose variables plan does not know). */
 const char *runstate_file_ending(const struct runstate *rs, const char *suffix);

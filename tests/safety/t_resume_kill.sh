@@ -7,6 +7,8 @@
 # SIGKILL itself at the Nth statement it handles, at one of three points: stmt_begin (journaled
 # as begun, not sent), stmt_sent (the server applied it, not journaled as done), stmt_done
 # (journaled). A seeded RNG picks SITE and N; the seed is printed (UPWIZ_TEST_SEED=... replays it).
+# The resumed run tells the operator what the check found (in its event stream, which a UI shows and
+# `upwiz attach` replays; the terminal of a run killed right after may miss the last events).
 # After a stmt_sent kill the resumed run must find the statement applied (or safe to send again),
 # after a stmt_begin kill not applied (or safe to send again): the check is exact, never a guess.
 # When a chain of kills reaches the end of the apply, the database is compared and restored to
@@ -60,11 +62,23 @@ while [ $kills -lt 20 ] && [ $runs -lt 80 ]; do
 		stmt_begin:'"found":"not applied"'|stmt_begin:'"found":"safe to send again"') ;;
 		*) echo "wrong check after a kill at $last_site: ${found:-no check at all}"; bad_checks=$((bad_checks+1)) ;;
 		esac
-		grep -q "checked the database before anything else" "$T/run.out" || { echo "the operator was not told what the check found"; bad_checks=$((bad_checks+1)); }
+		grep -q "checked the database before anything else" "$run/events.jsonl" || { echo "the operator was not told what the check found (after $last_site)"; grep -E "WARN|resum" "$T/run.out" | head -5; bad_checks=$((bad_checks+1)); }
 	fi
 	if ! grep -q '"t":"finished"' "$run/journal.jsonl"; then
 		kills=$((kills+1))
 		echo "kill $kills: $site:$n in run $(basename "$run") ($(grep -c '"t":"stmt_done"' "$run/journal.jsonl") done records)"
+		if [ $kills -eq 1 ] || [ "$site" = stmt_sent ] && [ -z "${plan_checked:-}" ]; then
+			# upwiz plan on the interrupted run: what is done, what remains, the statement in flight
+			plan=$(XDG_STATE_HOME=$T/state "$bin" plan linkis-1.3.2-to-1.4.0 --var LINKIS_HOME="$ROOT/linkis" --var DB_HOST=localhost \
+				--var DB_SOCKET="$SOCK" --var DB_PORT=3306 --var DB_USER=linkis --var DB_NAME=linkis 2>&1)
+			ndone=$(grep -cE '^ +(done|already there|already applied) ' <<<"$plan")
+			t "plan names the interrupted run" 'grep -q "Interrupted run $(basename "$run")" <<<"$plan"'
+			t "plan marks the finished steps" 'grep -qE "^ 4\. backup .*-- done" <<<"$plan" && grep -qE "^ 5\. sql-apply .*-- interrupted" <<<"$plan"'
+			t "plan counts done and remaining statements ($ndone done)" 'grep -qE "SQL statements: $ndone done, $((NSTMT - ndone)) remain" <<<"$plan"'
+			grep -qE "SQL statements: $ndone done" <<<"$plan" || { echo "$plan" | grep -E "^ +[a-zA-Z ]+ +[0-9]+  line|SQL statements|^ *[0-9]\." | head -40; }
+			[ "$site" = stmt_sent ] && { plan_checked=1; t "plan shows the statement in flight" 'grep -qE "^ +in flight " <<<"$plan"'; }
+			[ "$site" = stmt_sent ] || grep -qE "^ +TODO " <<<"$plan" || { echo "plan shows no TODO"; bad_checks=$((bad_checks+1)); }
+		fi
 		# a stmt_done kill right after the last statement also leaves nothing in flight
 		last_site=$site
 		[ "$site" != stmt_done ] && ! tail -1 "$run/journal.jsonl" | grep -q '"t":"stmt_begin"' && last_site=stmt_done
