@@ -247,11 +247,12 @@ static int group_teardown(void **state)
 
 /* ---------------------------------------------------------------- tests, in order */
 
-static void test_built_quickly_with_vars(void **state)
+/* The build time is printed, not asserted: speed goals live in bench/, and a loaded machine
+ * must not turn a correct world into a failing test. */
+static void test_built_with_vars(void **state)
 {
 	(void)state;
 	printf("world built in %.1f s\n", g_build_s);
-	assert_true(g_build_s < 30);
 	char *home = xasprintf("%s/linkis", g_w.root);
 	assert_string_equal(world_var(&g_w, "LINKIS_HOME"), home);
 	free(home);
@@ -651,7 +652,7 @@ static void test_manifest_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_built_quickly_with_vars),
+		cmocka_unit_test(test_built_with_vars),
 		cmocka_unit_test(test_database_is_1_3_2),
 		cmocka_unit_test(test_stubs_on_path),
 		cmocka_unit_test(test_start_all),
