@@ -149,7 +149,7 @@ static void test_timeout_kills_group(void **state)
 	int code = 0;
 	uint64_t t0 = mono_ms();
 	assert_int_equal(proc_run(&o, 700, collect, &l, &code, &cause), -1);
-	assert_true(mono_ms() - t0 < 5000);
+	assert_true(mono_ms() - t0 < 30000);   /* killed at the timeout, not after sleep 100; margin for a loaded machine */
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "timed out after 1 s"));
 	free(cause);
