@@ -22,6 +22,7 @@
 #include "core/client.h"
 #include "core/engine.h"
 #include "core/profile.h"
+#include "core/scenario.h"
 #include "core/view.h"
 #ifdef UPWIZ_HAVE_TUI
 #include "tui/tui.h"
@@ -41,7 +42,8 @@ static const char usage_text[] =
 	"  check PROFILE...                       validate; errors as FILE:LINE:COL: message\n"
 	"  plan PROFILE [--var NAME=VALUE]...     every step, statement, file and command it would run\n"
 	"  run PROFILE [--var NAME=VALUE]... [--answers FILE] [--plain]\n"
-	"  sandbox PROFILE [--answers FILE | --golden] [--plain] [--keep]\n"
+	"  sandbox PROFILE [--answers FILE | --golden] [--plain] [--keep] [--scenario NAME]\n"
+	"  sandbox PROFILE --list-scenarios         the faults to practise on (name and description)\n"
 	"  attach [RUN-ID]                        attach a UI to a running engine (newest by default)\n"
 	"  watch [RUN-ID]                         attach read-only\n"
 	"  rollback [RUN-ID] [--confirm TEXT]     undo a run (newest by default): database from its verified dump,\n"
@@ -115,7 +117,8 @@ static int cmd_check(int argc, char **argv)
 }
 
 struct runargs {
-	const char *profile, *answers, *run_id;
+	const char *profile, *answers, *run_id, *scenario;
+	int list_scenarios;
 	struct strvec vars;
 	int plain, golden, keep, sandbox;
 };
@@ -125,7 +128,8 @@ static int parse_runargs(int argc, char **argv, struct runargs *a, int need_prof
 	static const struct option longopts[] = {
 		{"var", required_argument, NULL, 'v'}, {"answers", required_argument, NULL, 'a'},
 		{"plain", no_argument, NULL, 'p'},     {"golden", no_argument, NULL, 'g'},
-		{"keep", no_argument, NULL, 'k'},      {NULL, 0, NULL, 0}};
+		{"keep", no_argument, NULL, 'k'},      {"scenario", required_argument, NULL, 's'},
+		{"list-scenarios", no_argument, NULL, 'L'}, {NULL, 0, NULL, 0}};
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -139,6 +143,8 @@ static int parse_runargs(int argc, char **argv, struct runargs *a, int need_prof
 		case 'p': a->plain = 1; break;
 		case 'g': a->golden = 1; break;
 		case 'k': a->keep = 1; break;
+		case 's': a->scenario = optarg; break;
+		case 'L': a->list_scenarios = 1; break;
 		default: return EXIT_USAGE;
 		}
 	}
@@ -242,6 +248,38 @@ static int start_run(struct runargs *a)
 		free(path);
 		return EXIT_USAGE;
 	}
+	if (a->scenario || a->list_scenarios) {
+		/* checked here so a typo is a usage error at once, not a failed run */
+		char *wdir = path_join(p->dir, p->world);
+		struct scenario sc;
+		int bad = 0;
+		if (a->list_scenarios) {
+			struct strvec names = STRVEC_INIT, descs = STRVEC_INIT;
+			if (scenario_list(wdir, &names, &descs, &cause) < 0) {
+				fprintf(stderr, "upwiz: %s\n", cause);
+				free(cause);
+				bad = 1;
+			}
+			for (size_t i = 0; i < names.n; i++)
+				printf("%-24s %s\n", names.v[i], descs.v[i]);
+			if (!bad && !names.n)
+				printf("profile %s has no scenarios\n", p->id);
+			sv_free(&names), sv_free(&descs);
+			free(wdir), profile_free(p), free(path);
+			return bad ? EXIT_USAGE : 0;
+		}
+		if (scenario_load(wdir, a->scenario, &sc, &cause) < 0) {
+			fprintf(stderr, "upwiz: %s\n", cause);
+			free(cause);
+			bad = 1;
+		} else
+			scenario_free(&sc);
+		free(wdir);
+		if (bad) {
+			profile_free(p), free(path);
+			return EXIT_USAGE;
+		}
+	}
 	profile_free(p);
 	if (a->answers && access(a->answers, R_OK) != 0) {
 		fprintf(stderr, "upwiz: %s: %s\n", a->answers, strerror(errno));
@@ -277,6 +315,7 @@ static int start_run(struct runargs *a)
 		}
 		struct engine_opts o = {.profile_path = path, .set_vars = a->vars, .answers_file = abs_answers,
 					.sandbox = a->sandbox, .golden = a->golden, .keep = a->keep, .upwiz_exe = exe,
+					.scenario = a->scenario,
 					.run_id = run_id, .run_dir = run_dir, .state_dir = state, .wait_client = 1};
 		_exit(engine_run(&o));
 	}
@@ -306,6 +345,8 @@ static int cmd_run(int argc, char **argv)
 {
 	struct runargs a = {0};
 	int rc = parse_runargs(argc, argv, &a, 1);
+	if (rc == 0 && (a.scenario || a.list_scenarios))
+		rc = usage_err("scenarios are for the sandbox: upwiz sandbox PROFILE --scenario NAME%s", "");
 	if (rc == 0)
 		rc = start_run(&a);
 	sv_free(&a.vars);

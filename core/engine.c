@@ -32,6 +32,9 @@
 #include "core/world.h"
 #define HAVE_WORLD 1
 #endif
+#include "core/report.h"
+#include "core/scenario.h"
+
 
 char *state_dir(void)
 {
@@ -434,6 +437,9 @@ int engine_run(const struct engine_opts *o)
 	struct world world = {0};
 	int have_world = 0;
 #endif
+	struct scenario scen = {0};
+	int have_scen = 0;
+	struct answers *golden = NULL;   /* the expected answers, for the trainee's report */
 	if (o->answers_file) {
 		r->answers = answers_load(o->answers_file, &cause);
 		if (!r->answers) {
@@ -452,6 +458,15 @@ int engine_run(const struct engine_opts *o)
 		char *wdir = path_join(r->prof->dir, r->prof->world);
 		char *root = xasprintf("%s/sandbox", r->run_dir);
 		mkdir_p(root, 0700, NULL);
+		if (o->scenario) {
+			if (scenario_load(wdir, o->scenario, &scen, &cause) < 0) {
+				ev_log(r, "error", "%s", cause);
+				free(wdir), free(root);
+				code = EXIT_USAGE;
+				goto end;
+			}
+			have_scen = 1;
+		}
 		ev_log(r, "info", "building the sandbox world from %s", wdir);
 		uint64_t t0 = mono_ms();
 		if (world_build(wdir, root, o->upwiz_exe, &world, &cause) < 0) {
@@ -460,7 +475,14 @@ int engine_run(const struct engine_opts *o)
 			goto end;
 		}
 		have_world = 1;
+		if (have_scen && scenario_apply(&scen, &world, &cause) < 0) {
+			ev_log(r, "error", "scenario %s: %s", scen.name, cause);
+			free(wdir), free(root);
+			goto end;
+		}
 		ev_log(r, "info", "sandbox ready in %.1f s under %s", (double)(mono_ms() - t0) / 1000.0, world.root);
+		if (have_scen)
+			ev_log(r, "info", "scenario %s: %s", scen.name, scen.description);
 		for (size_t i = 0; i < world.vars.n; i++) {
 			const char *kv = world.vars.v[i];
 			size_t n = strcspn(kv, "=");
@@ -479,12 +501,25 @@ int engine_run(const struct engine_opts *o)
 			free(np);
 		}
 		guard_enable(world.root, world.db.socket);
+		if (have_scen)
+			scenario_arm(&scen, &world);
+		if (world.golden) {
+			golden = answers_load(world.golden, &cause);
+			if (!golden) {
+				ev_log(r, "error", "%s", cause);
+				goto end;
+			}
+			if (have_scen)
+				scenario_golden_merge(&scen, golden);
+		}
 		if (o->golden && world.golden && !r->answers) {
 			r->answers = answers_load(world.golden, &cause);
 			if (!r->answers) {
 				ev_log(r, "error", "%s", cause);
 				goto end;
 			}
+			if (have_scen)
+				scenario_golden_merge(&scen, r->answers);
 		}
 		free(wdir), free(root);
 #else
@@ -567,6 +602,11 @@ int engine_run(const struct engine_opts *o)
 		}
 		ev_step(r, s->id, "running", NULL);
 		run_journal(r, "step_enter", "");
+		{
+			char site[96];
+			snprintf(site, sizeof site, "step:%s", s->id);
+			(void)fault_hit(site);   /* sandbox scenarios act here (the UI hung up as a step starts) */
+		}
 		int res, rolled_back = 0;
 		for (;;) {
 			res = foreach_run(r, s, run_step);
@@ -628,6 +668,26 @@ int engine_run(const struct engine_opts *o)
 end:
 	{
 		char *sum = summary_text(r, outcome);
+		if (o->sandbox && r->jr) {
+			/* the trainee's report, from the journal and the event stream (core/report.c) */
+			struct report_in ri = {.run_dir = r->run_dir, .run_id = r->run_id, .prof = r->prof, .golden = golden,
+			                       .sc = have_scen ? &scen : NULL, .outcome = outcome, .exit_code = code,
+			                       .guard_refusals = guard_refusals()};
+			struct report rep;
+			char *why = NULL;
+			if (guard_refusals())
+				ev_log(r, "warn", "the sandbox guard refused %u action%s outside the sandbox", guard_refusals(),
+				       guard_refusals() == 1 ? "" : "s");
+			if (report_build(&ri, &rep, &why) < 0)
+				ev_log(r, "error", "trainee report: %s", why);
+			else
+				ev_log(r, "info", "trainee report: %s", rep.path);
+			char *both = xasprintf("%s\n%s", sum, rep.screen ? rep.screen : "");
+			free(sum);
+			sum = both;
+			free(why);
+			report_free(&rep);
+		}
 		finish(r, outcome, code, sum);
 		free(sum);
 	}
@@ -637,6 +697,7 @@ end:
 	if (have_world) {
 		char *root = xstrdup(world.root);
 		ev_log(r, "info", o->keep ? "stopping the sandbox's processes; its files stay under %s" : "removing the sandbox %s", root);
+		fault_hooks_clear();   /* the scenario's hooks point at the world */
 		world_teardown(&world, o->keep);
 		free(root);
 	}
@@ -652,6 +713,8 @@ end:
 	free(cause);
 	free(sock);
 	answers_free(r->answers);
+	answers_free(golden);
+	scenario_free(&scen);
 	vars_free(r->vars);
 	redactor_free(r->red);
 	profile_free(r->prof);

@@ -15,6 +15,7 @@ struct engine_opts {
 	struct strvec set_vars;      /* "NAME=VALUE" from --var (never secrets) */
 	const char *answers_file;    /* unattended when set */
 	int sandbox, golden, keep;
+	const char *scenario;        /* sandbox: WORLD/scenarios/NAME.yaml applied to the world, or NULL */
 	const char *upwiz_exe;       /* for sandbox worlds (${UPWIZ}) */
 	const char *run_id, *run_dir, *state_dir;
 	int wait_client;             /* a front end is about to attach: wait for it (up to 5 s) */

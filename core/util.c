@@ -520,12 +520,51 @@ int str_is_int(const char *s)
 
 /* ---- fault injection */
 
+static int inited;
+static char fsite[64];
+static long after, count;
+static int ferr = ENOSPC, fkill, fstop;
+
+void fault_reset(void)
+{
+	inited = 0;
+	fsite[0] = '\0';
+	after = count = 0;
+	ferr = ENOSPC;
+	fkill = fstop = 0;
+}
+
+static struct fault_hook {
+	char site[64];
+	long n, count;
+	void (*fn)(const char *site, void *ud);
+	void *ud;
+} g_hooks[8];
+static size_t g_nhooks;
+
+void fault_on(const char *site, long n, void (*fn)(const char *site, void *ud), void *ud)
+{
+	if (g_nhooks >= ARRAY_LEN(g_hooks) || strlen(site) >= sizeof g_hooks[0].site)
+		return;
+	struct fault_hook *h = &g_hooks[g_nhooks++];
+	snprintf(h->site, sizeof h->site, "%s", site);
+	h->n = n > 0 ? n : 1;
+	h->count = 0;
+	h->fn = fn;
+	h->ud = ud;
+}
+
+void fault_hooks_clear(void)
+{
+	memset(g_hooks, 0, sizeof g_hooks);
+	g_nhooks = 0;
+}
+
 int fault_hit(const char *site)
 {
-	static int inited;
-	static char fsite[64];
-	static long after, count;
-	static int ferr = ENOSPC, fkill, fstop;
+	for (size_t i = 0; i < g_nhooks; i++)
+		if (strcmp(g_hooks[i].site, site) == 0 && ++g_hooks[i].count == g_hooks[i].n)
+			g_hooks[i].fn(site, g_hooks[i].ud);
 	if (!inited) {
 		inited = 1;
 		const char *e = getenv("UPWIZ_FAULT");

@@ -102,5 +102,16 @@ int fault_hit(const char *site);
 /* UPWIZ_DELAY="site:ms[,site:ms]..." makes fault_delay("site") sleep ms milliseconds (tests make a
  * step slow on purpose, e.g. to hang up the UI in the middle of it). Off (one getenv) when unset. */
 void fault_delay(const char *site);
+/*
+ * Addition: action faults (sandbox scenarios). The nth call of fault_hit(site) (1-based) first
+ * calls fn(site, ud) once (e.g. kill the database, hang up the UI), then goes on as usual.
+ * At most 8 hooks; set them before worker threads start. fault_hooks_clear() forgets them all.
+ * Sites: "dump" and "tarball" (each chunk written), "http_write", "sql_stmt" (each statement
+ * the SQL apply step is about to send), "step:ID" (a step about to run).
+ */
+void fault_on(const char *site, long n, void (*fn)(const char *site, void *ud), void *ud);
+void fault_hooks_clear(void);
+/* Addition: forget the UPWIZ_FAULT read so far; the next fault_hit reads it again (a scenario sets it late). */
+void fault_reset(void);
 
 #endif

@@ -398,6 +398,12 @@ static void world_free(struct world *w)
 	sv_free(&w->teardown);
 	free(w->name);
 	sv_free(&w->values);
+	free(w->dir);
+	free(w->db_name);
+	free(w->db_user);
+	if (w->db_password)
+		explicit_bzero(w->db_password, strlen(w->db_password));
+	free(w->db_password);
 	memset(w, 0, sizeof *w);
 	w->db.pid = -1;
 }
@@ -716,6 +722,12 @@ int world_build(const char *world_dir, const char *root, const char *upwiz_exe, 
 	sv_free(&tmp);
 	if (e.n)
 		goto errors;
+	w->dir = xstrdup(wdir);
+	if (w->has_db) {
+		w->db_name = xstrdup(dbname);
+		w->db_user = xstrdup(dbuser);
+		w->db_password = xstrdup(dbpass);
+	}
 	rc = 0;
 	goto out;
 

@@ -32,6 +32,8 @@ struct world {
 	struct strvec values;       /* "NAME=VALUE" world values (ROOT, WORLD, UPWIZ, SOCKET, generated, ports);
 	                               holds secrets: never log it */
 	int has_db;                 /* a private server was started */
+	char *dir;                  /* the world folder (canonical), for scenarios beside it */
+	char *db_name, *db_user, *db_password;   /* the world's database account (password: a secret) or NULL */
 };
 
 /*

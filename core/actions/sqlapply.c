@@ -461,6 +461,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			char sha[65];
 			sqlsplit_checksum(st, sha);
 			char *shown = oneline(st->text, 160);
+			(void)fault_hit("sql_stmt");   /* sandbox scenarios hook actions here (the database goes away) */
 			for (;;) {
 				run_journal(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\"", files[f].path,
 					    i + 1, st->line, sha);
