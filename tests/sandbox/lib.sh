@@ -26,6 +26,8 @@ cleanup() {
 trap cleanup EXIT
 # newest run folder
 last_run() { ls -d "$XDG_STATE_HOME"/upwiz/runs/* 2>/dev/null | sort | tail -1; }
+# sanitizer reports of the engine of RUN (a sanitizer build writes them to engine.out)
+no_sanitizer_report() { ! grep -qE "Sanitizer|runtime error:" "$1/engine.out" 2>/dev/null; }
 finish() { echo "$pass passed, $fail failed"; [ $fail -eq 0 ]; }
 # wait_engine RUN: until the engine of that run has ended (its socket gone) and removed its world
 # (120 s at most). The front end connected to the socket, so it existed before the front end ended.
@@ -59,6 +61,7 @@ run_scenario() {
 	t "$name: report says the expected outcome was met" 'grep -q "^- Expected (golden path): .*\*\*met\*\*" "$run/report.md"'
 	t "$name: no mistakes on the golden path" 'grep -A2 "^## Mistakes that matter" "$run/report.md" | grep -qx "None."'
 	[ "$want" = 129 ] || t "$name: the screen shows the report and its path" 'grep -q "TRAINEE REPORT - scenario $name" <<<"$out" && grep -qF "Report for the trainer: $run/report.md" <<<"$out"'
+	t "$name: no sanitizer report from the engine" 'no_sanitizer_report "$run"'
 	t "$name: the sandbox is gone, no process of it left" '[ ! -e "$run/sandbox" ] && ! pgrep -f "$run/sandbox" >/dev/null'
 	if [ $fail -gt 0 ]; then echo "$out" | tail -30; cat "$run/report.md" 2>/dev/null; fi
 }

@@ -40,6 +40,7 @@ t "URL to a host name: refused" 'grep -q "sandbox: refused.*example\.com" "$log"
 n=$(grep -oE "the sandbox guard refused [0-9]+ action" "$log" | grep -oE "[0-9]+")
 echo "guard count: ${n:-none}; refusal lines: $(refused)"
 t "the guard counted the 11 attempts, each once" '[ "${n:-0}" -eq 11 ]'
+t "no sanitizer report from the engine" 'no_sanitizer_report "$run"'
 t "the report states the count" 'grep -q "^- Sandbox guard: $n refusals" "$run/report.md"'
 t "skipping past refusals shows up as mistakes in the report" 'grep -q "Skipped step .abs-command." "$run/report.md"'
 [ $fail -gt 0 ] && { echo "$out" | tail -60; cat "$run/report.md"; }

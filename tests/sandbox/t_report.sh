@@ -25,6 +25,7 @@ careless() {
 	wait_engine "$run"
 	rep="$run/report.md"
 	echo "== $name ($scen): exit $rc ($run)"
+	t "$name: no sanitizer report from the engine" 'no_sanitizer_report "$run"'
 }
 
 careless data-lost disk-full-backup 'clear-tables: "2"' 'clear-tables.confirm: linkis' 'backup.failed: skip' \
