@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# bench/backup.sh: a ~250 MB schema (BENCH_BACKUP_MB, default 250: four tables of ~1 kB rows
+# made with the sequence engine) on a private mariadbd, dumped three times in turn:
+#   raw:        mariadb-dump --single-transaction (and the options upwiz passes: --routines
+#               --triggers --events --hex-blob --default-character-set=utf8mb4 --databases) > file
+#   raw+fsync:  the same, then the file fsync'd (upwiz fsyncs before it counts a dump as taken)
+#   upwiz:      build/bench_dump: core/dump's dump_database(), the backup step's own call: the
+#               child's output streamed through upwiz, SHA-256 on the fly, trailer and table count
+#               checked, fsync, rename.
+# Goal: upwiz / raw <= 1.05. Verification on its own: the table count check (one
+# information_schema query) and, for scale, a separate sha256sum re-read of the file.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+dumper=${BENCH_DUMP_BIN:?}
+mb=${BENCH_BACKUP_MB:-250}
+w=$(mktemp -d /tmp/upwiz-bench-dump.XXXXXX)
+trap 'bench_mysqld_stop; rm -rf "$w"' EXIT
+BENCH_MYSQLD_OPTS="--innodb-flush-log-at-trx-commit=2 ${BENCH_MYSQLD_OPTS:-}" bench_mysqld_start "$w/db" || exit 1
+rows=$((mb * 1024 / 4))   # per table, ~1 kB a row
+mariadb -S "$DB_SOCK" -uroot -e "CREATE DATABASE bench" || exit 1
+for t in 1 2 3 4; do
+	mariadb -S "$DB_SOCK" -uroot bench -e "CREATE TABLE t$t (id INT PRIMARY KEY, a VARCHAR(255), b TEXT, c DOUBLE, d DATETIME);
+	INSERT INTO t$t SELECT seq, CONCAT('row ', seq, ' ', MD5(seq)), REPEAT(CONCAT(SHA2(seq, 256), '|'), 12), seq / 7, '2024-01-01' + INTERVAL seq SECOND FROM seq_1_to_$rows;" || exit 1
+done
+opts=(--single-transaction --routines --triggers --events --hex-blob --default-character-set=utf8mb4 --databases bench)
+
+t0=$(now); mariadb-dump -S "$DB_SOCK" -uroot "${opts[@]}" >"$w/raw.sql"; raw=$(elapsed "$t0")
+size=$(stat -c %s "$w/raw.sql")
+t0=$(now); mariadb-dump -S "$DB_SOCK" -uroot "${opts[@]}" >"$w/raw2.sql" && sync "$w/raw2.sql"; rawf=$(elapsed "$t0")
+rm -f "$w/raw2.sql" "$w/raw.sql"
+out=$("$dumper" "$DB_SOCK" bench "$w/up.sql") || { echo "bench_dump failed"; exit 1; }
+read -r up bytes tables sha <<<"$out"
+t0=$(now); mariadb -S "$DB_SOCK" -uroot -N -e "select count(*) from information_schema.tables where table_schema='bench' and table_type='BASE TABLE'" >/dev/null; vq=$(elapsed "$t0")
+t0=$(now); sha256sum "$w/up.sql" >/dev/null; vs=$(elapsed "$t0")
+
+ratio=$(echo "$up / $raw" | bc -l)
+ratiof=$(echo "$up / $rawf" | bc -l)
+echo "  $(( size / 1048576 )) MB dump, $tables tables: mariadb-dump $(fmt "$raw") s (+fsync $(fmt "$rawf") s), upwiz $(fmt "$up") s"
+row "backup ${mb} MB: upwiz/mariadb-dump" "$(fmt "$ratio" 3)" "<= 1.05" "$(verdict le "$ratio" 1.05)" \
+	"raw $(fmt "$raw" 1) s, upwiz $(fmt "$up" 1) s (sha256 + checks + fsync inside)"
+row "backup: upwiz/(mariadb-dump+fsync)" "$(fmt "$ratiof" 3)" "<= 1.05" "$(verdict le "$ratiof" 1.05)" "raw+fsync $(fmt "$rawf" 1) s"
+row "backup: verification alone" "$(fmt "$(echo "$vq * 1000" | bc -l)" 0) ms" "(reported)" "-" \
+	"table count query; a separate sha256 re-read would take $(fmt "$vs" 1) s"

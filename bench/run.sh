@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# bench/run.sh [NAME...]: the benchmarks, one table at the end. Not timed tests: they print
+# figures, each next to its goal, and say MISSED when a goal is missed (exit 0 either way;
+# exit 1 only when a benchmark could not run). Names: check sqlapply backup logpane idle replay.
+#
+# Uses build/ (scripts/build.sh build; BENCH_BUILD=DIR for another). Knobs (defaults are the
+# issue's sizes): BENCH_SQL_N=100000 statements, BENCH_BACKUP_MB=250, BENCH_LOG_LINES=1000000,
+# BENCH_IDLE_SECONDS=10. Each benchmark starts its own private mariadbd / tmux server in a temp
+# folder and removes it on exit.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${BENCH_BUILD:-$top/build}
+[ -x "$build/upwiz" ] || "$top/scripts/build.sh" "$build" >/dev/null || exit 1
+export UPWIZ_BIN=$build/upwiz BENCH_DUMP_BIN=$build/bench_dump
+export BENCH_OUT=${BENCH_OUT:-$(mktemp -d /tmp/upwiz-bench-out.XXXXXX)}
+: >"$BENCH_OUT/results.tsv"
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=(check sqlapply backup logpane idle replay)
+
+machine="$(nproc) CPU $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "upwiz benchmarks on: $machine"
+bad=0
+for n in "${names[@]}"; do
+	echo "== $n"
+	case $n in
+	replay)
+		# the recording helper's seek benchmark, when it is in the tree
+		r=$(ls "$build"/bench_replay_seek* "$here"/bench_replay_seek* 2>/dev/null | head -1)
+		if [ -z "$r" ]; then
+			echo "  (no bench_replay_seek in this tree: skipped)"
+			continue
+		fi
+		case $r in
+		*.sh) bash "$r" || bad=1 ;;
+		*) "$r" || bad=1 ;;
+		esac
+		;;
+	*)
+		bash "$here/$n.sh" || { echo "!! $n could not run"; bad=1; } ;;
+	esac
+done
+
+echo
+echo "upwiz benchmarks ($(date -u +%Y-%m-%d), $machine)"
+printf '| %-38s | %-14s | %-12s | %-6s | %s\n' benchmark figure goal result note
+printf '|%s|%s|%s|%s|%s\n' "$(printf -- '-%.0s' {1..40})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})" "------"
+while IFS=$'\t' read -r name fig goal res note; do
+	printf '| %-38s | %-14s | %-12s | %-6s | %s\n' "$name" "$fig" "$goal" "$res" "$note"
+done <"$BENCH_OUT/results.tsv"
+exit $bad

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# bench/sqlapply.sh: a generated N-statement file (BENCH_SQL_N, default 100000: one CREATE TABLE,
+# then INSERTs and every tenth an UPDATE, autocommit, ~70 bytes each) applied to a fresh database
+# on one private mariadbd (bench/lib.sh: production durability, flush at each commit), twice:
+#   raw:   mariadb -S SOCK bench < file
+#   upwiz: upwiz run bench/profiles/bench-sqlapply.yaml --plain --answers (journal on: every
+#          statement journaled before it is sent and after the server answered)
+# Both runs start from an empty database; the order is raw first. Goal: upwiz/raw <= 1.05.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+bin=${UPWIZ_BIN:?}
+n=${BENCH_SQL_N:-100000}
+w=$(mktemp -d /tmp/upwiz-bench-sql.XXXXXX)
+trap 'bench_mysqld_stop; rm -rf "$w"' EXIT
+bench_mysqld_start "$w/db" || exit 1
+
+awk -v n="$n" 'BEGIN {
+	print "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(64), v INT, note VARCHAR(64));"
+	for (i = 1; i < n; i++)
+		if (i % 10 == 0)
+			printf "UPDATE t SET v = v + 1, note = '\''touched %d'\'' WHERE id = %d;\n", i, i - 5
+		else
+			printf "INSERT INTO t (id, name, v, note) VALUES (%d, '\''name %d'\'', %d, '\''x;y'\'');\n", i, i, i * 3
+}' >"$w/apply.sql"
+bytes=$(stat -c %s "$w/apply.sql")
+
+mariadb -S "$DB_SOCK" -uroot -e 'CREATE DATABASE bench'
+t0=$(now)
+mariadb -S "$DB_SOCK" -uroot bench <"$w/apply.sql" || { echo "raw apply failed"; exit 1; }
+raw=$(elapsed "$t0")
+rows_raw=$(mariadb -S "$DB_SOCK" -uroot -N -e 'select count(*), sum(v) from bench.t')
+
+mariadb -S "$DB_SOCK" -uroot -e 'DROP DATABASE bench; CREATE DATABASE bench'
+cat >"$w/answers.yaml" <<A
+vars: { DB_SOCKET: "$DB_SOCK", DB_USER: root, DB_PASSWORD: "", DB_NAME: bench, SQL_FILE: "$w/apply.sql" }
+answers: { apply: yes, apply.no-backup: "I accept the risk" }
+A
+t0=$(now)
+XDG_STATE_HOME=$w/state "$bin" run "$here/profiles/bench-sqlapply.yaml" --plain --answers "$w/answers.yaml" \
+	</dev/null >"$w/upwiz.out" 2>&1
+rc=$?
+up=$(elapsed "$t0")
+[ $rc -eq 0 ] || { echo "upwiz run failed ($rc):"; tail -20 "$w/upwiz.out"; exit 1; }
+rows_up=$(mariadb -S "$DB_SOCK" -uroot -N -e 'select count(*), sum(v) from bench.t')
+[ "$rows_up" = "$rows_raw" ] || { echo "different results: raw '$rows_raw' upwiz '$rows_up'"; exit 1; }
+jl=$(cat "$w"/state/upwiz/runs/*/journal.jsonl | wc -l)
+
+ratio=$(echo "$up / $raw" | bc -l)
+echo "  $n statements ($bytes bytes): mariadb $(fmt "$raw") s, upwiz $(fmt "$up") s, journal $jl records"
+row "SQL apply ${n} stmts: upwiz/raw" "$(fmt "$ratio" 3)" "<= 1.05" "$(verdict le "$ratio" 1.05)" \
+	"mariadb $(fmt "$raw" 1) s, upwiz $(fmt "$up" 1) s"
