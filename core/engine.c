@@ -616,7 +616,7 @@ int engine_run(const struct engine_opts *o)
 			char *fq = xasprintf("%s.failed", s->id);
 			int c;
 			/* undo: roll the run back (core/rollback.c); not confirmed or incomplete: ask again */
-			while ((c = run_ask_failure(r, fq, "This step failed.")) == 'u' && !(rolled_back = run_rollback(r) > 0))
+			while ((c = run_ask_failure(r, fq, "This step failed.")) == 'u' && !(rolled_back = (run_rollback(r) > 0)))
 				;
 			free(fq);
 			if (rolled_back)

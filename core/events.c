@@ -251,7 +251,7 @@ int run_ask_failure(struct run *r, const char *qid, const char *what)
 		char *a = run_ask(r, &q);
 		if (!a)
 			return 'a';
-		int c = a[0];
+		int c = (unsigned char)a[0];
 		free(a);
 		if (c == 'r' || c == 's' || c == 'a' || (c == 'u' && q.noptions == 4))
 			return c;

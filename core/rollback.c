@@ -426,7 +426,6 @@ static int undo_file(const struct rb_env *e, const struct rb_item *it, const cha
 
 struct drop_ud {
 	struct strvec *sv;
-	const char *what;
 };
 
 static int collect(void *ud, unsigned ncols, char **values, unsigned long *lengths)
@@ -480,7 +479,7 @@ static int undo_database(const struct rb_env *e, const struct rb_item *it, char 
 	char *q2 = xasprintf("SELECT routine_type, routine_name FROM information_schema.routines WHERE routine_schema = '%s'", esc);
 	char *q3 = xasprintf("SELECT 'EVENT', event_name FROM information_schema.events WHERE event_schema = '%s'", esc);
 	free(esc);
-	struct drop_ud du = {&drops, NULL};
+	struct drop_ud du = {&drops};
 	int qr = db_query_rows(d, q1, collect, &du, &err) < 0 || db_query_rows(d, q2, collect, &du, &err) < 0 ||
 		 db_query_rows(d, q3, collect, &du, &err) < 0;
 	free(q1), free(q2), free(q3);

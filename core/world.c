@@ -40,6 +40,8 @@
 
 static const char *lookup(const struct strvec *sv, const char *name, size_t nl)
 {
+	if (!sv)
+		return NULL;
 	for (size_t i = sv->n; i-- > 0;) {
 		const char *e = sv->v[i];
 		if (strncmp(e, name, nl) == 0 && e[nl] == '=')
@@ -103,7 +105,7 @@ static char *expand(const struct strvec *a, const struct strvec *b, const char *
 
 static int random_hex(size_t n, char **out, char **cause)
 {
-	unsigned char buf[128];
+	unsigned char buf[128] = {0};   /* filled by getrandom below; zeroed so no path reads garbage */
 	size_t nb = n / 2 + 1;
 	if (nb > sizeof buf) {
 		set_cause(cause, "hex%zu: too long (at most 254)", n);

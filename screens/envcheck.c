@@ -27,7 +27,7 @@ envcheck_draw(struct screen *s, const struct pane *p)
 		if (fail)
 			c = pn_printf(p, row, c + 2, ROLE_DANGER, "%zu failed", fail);
 		if (run)
-			c = pn_printf(p, row, c + 2, ROLE_PROGRESS, "%zu running", run);
+			pn_printf(p, row, c + 2, ROLE_PROGRESS, "%zu running", run);
 		row += 2;
 	}
 	if ((n = ui_progress(s, p, row, st, "checks")) > 0)

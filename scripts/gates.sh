@@ -18,31 +18,42 @@ gates=("$@")
 [ ${#gates[@]} -eq 0 ] && gates=(valgrind static fuzz)
 failed=()
 
+# one program under memcheck; prints a report and fails on any error or leak (77 = skipped)
+vg_one() {
+	local exe=$1 name=${1##*/} args=()
+	case $name in
+	replay_*) args=("$top/tests/fuzz/regress/${name#replay_}" "$top/tests/fuzz/corpus/${name#replay_}") ;;
+	esac
+	(cd "$build" && UPWIZ_VALGRIND=1 UPWIZ_SOURCE_DIR=$top UPWIZ_BIN=$build/upwiz \
+		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
+		--error-exitcode=99 --child-silent-after-fork=yes --suppressions="$top/tests/valgrind.supp" \
+		"$exe" "${args[@]}" >"$build/valgrind/$name.log" 2>&1)
+	local rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
+		echo "!! valgrind: $name exit $rc (log: $build/valgrind/$name.log)"
+		grep -E "==[0-9]+==|FAILED|ERROR" "$build/valgrind/$name.log" | head -30
+		return 1
+	fi
+	echo "   valgrind: $name clean"
+}
+
 gate_valgrind() {
-	local logdir=$build/valgrind
-	mkdir -p "$logdir"
-	local bad=0 n=0
+	mkdir -p "$build/valgrind"
+	local progs=()
 	for exe in "$build"/test_* "$build"/replay_*; do
 		[ -x "$exe" ] || continue
-		local name=${exe##*/} args=()
-		case $name in
+		case ${exe##*/} in
 		test_db | test_dump | test_world) continue ;;   # integration: a private mariadbd, under ASan already
-		replay_*) args=("$top/tests/fuzz/regress/${name#replay_}" "$top/tests/fuzz/corpus/${name#replay_}") ;;
 		esac
-		(cd "$build" && UPWIZ_VALGRIND=1 UPWIZ_SOURCE_DIR=$top UPWIZ_BIN=$build/upwiz \
-			valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
-			--error-exitcode=99 --child-silent-after-fork=yes --suppressions="$top/tests/valgrind.supp" \
-			"$exe" "${args[@]}" >"$logdir/$name.log" 2>&1)
-		local rc=$?
-		if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
-			echo "!! valgrind: $name exit $rc (log: $logdir/$name.log)"
-			grep -E "==[0-9]+==|FAILED|ERROR" "$logdir/$name.log" | head -30
-			bad=1
-		fi
-		n=$((n + 1))
+		progs+=("$exe")
 	done
-	echo "valgrind: $n programs checked"
-	return $bad
+	export -f vg_one
+	export top build
+	# nproc at a time; xargs exits non-zero if any run failed
+	printf '%s\n' "${progs[@]}" | xargs -P"$(nproc)" -I{} bash -c 'vg_one "$1"' _ {}
+	local rc=$?
+	echo "valgrind: ${#progs[@]} programs checked"
+	return $rc
 }
 
 gate_static() {

@@ -98,8 +98,8 @@ static int do_compare(struct run *r, const struct pcheck *c, char **detail)
 		int k = strcmp(ls, rs);
 		holds = cmp_holds(k < 0 ? -1 : k > 0 ? 1 : 0, c->cmp_op);
 	}
-	*detail = xasprintf("%s %s %s%s%s: %s", ls, c->cmp_op, rs, c->cmp_parts ? " (first numbers)" : "",
-			    strcmp(as, "text") ? "" : "", holds ? "yes" : "no");
+	*detail = xasprintf("%s %s %s%s: %s", ls, c->cmp_op, rs, c->cmp_parts ? " (first numbers)" : "",
+			    holds ? "yes" : "no");
 	if (c->capture)
 		vars_set(r->vars, c->capture, holds ? "yes" : "no", 0);
 out:

@@ -242,7 +242,8 @@ int act_choice(struct run *r, const struct pstep *s)
 		}
 		labels[i] = l;
 		opts[nopts++] = (struct ask_option){o->key, labels[i] ? labels[i] : o->label, o->danger};
-		if (!def && s->def && strcmp(s->def, o->key) == 0)
+		/* profile_load refuses an option without a key: o->key is never NULL */
+		if (!def && s->def && strcmp(s->def, o->key) == 0)   // NOLINT(clang-analyzer-core.NonNullParamChecker)
 			def = o->key;
 	}
 	if (def && s->def && strcmp(def, s->def) != 0) {
@@ -264,7 +265,7 @@ int act_choice(struct run *r, const struct pstep *s)
 		for (size_t i = 0; i < s->noptions; i++) {
 			if (!offered[i])
 				continue;
-			if (strcmp(s->options[i].key, a) == 0)
+			if (strcmp(s->options[i].key, a) == 0)   // NOLINT(clang-analyzer-core.NonNullParamChecker): keys are required
 				chosen = &s->options[i];
 			if (strcmp(s->options[i].key, "other") == 0)
 				other = &s->options[i];
