@@ -14,6 +14,8 @@ build=${BENCH_BUILD:-$top/build}
 [ -x "$build/upwiz" ] || "$top/scripts/build.sh" "$build" >/dev/null || exit 1
 export UPWIZ_BIN=$build/upwiz BENCH_DUMP_BIN=$build/bench_dump
 export BENCH_OUT=${BENCH_OUT:-$(mktemp -d /tmp/upwiz-bench-out.XXXXXX)}
+mkdir -p "$BENCH_OUT"
+. "$here/lib.sh"
 : >"$BENCH_OUT/results.tsv"
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(check sqlapply backup logpane idle replay)
@@ -26,15 +28,21 @@ for n in "${names[@]}"; do
 	case $n in
 	replay)
 		# the recording helper's seek benchmark, when it is in the tree
-		r=$(ls "$build"/bench_replay_seek* "$here"/bench_replay_seek* 2>/dev/null | head -1)
+		r=
+		for c in "$build/bench_replay_seek" "$here/bench_replay_seek.sh"; do [ -x "$c" ] && { r=$c; break; }; done
 		if [ -z "$r" ]; then
 			echo "  (no bench_replay_seek in this tree: skipped)"
 			continue
 		fi
-		case $r in
-		*.sh) bash "$r" || bad=1 ;;
-		*) "$r" || bad=1 ;;
-		esac
+		out=$("$r" 2>&1); rc=$?
+		echo "$out" | tail -3
+		last=$(echo "$out" | grep -E 'median .* max' | tail -1)
+		mx=$(echo "$last" | sed -nE 's/.*max ([0-9.]+) ms.*/\1/p')
+		if [ -n "$mx" ]; then
+			row "replay: jump to a step marker (1 h)" "max $mx ms" "< 100 ms" "$( [ $rc -eq 0 ] && echo met || echo MISSED)" "${last#replay_seek: }"
+		else
+			echo "!! replay seek could not run ($rc)"; bad=1
+		fi
 		;;
 	*)
 		bash "$here/$n.sh" || { echo "!! $n could not run"; bad=1; } ;;
