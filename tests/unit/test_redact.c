@@ -17,13 +17,11 @@
 #include "core/redact.h"
 #include "core/util.h"
 
-/* The sanitizer build runs several times slower: fewer lines, no budget. */
+/* Many lines through the redactor, time printed (the sanitizer build runs slower: fewer lines). */
 #if defined(__SANITIZE_ADDRESS__)
 #define SPEED_LINES 100000
-#define SPEED_BUDGET_MS 0
 #else
 #define SPEED_LINES 1000000
-#define SPEED_BUDGET_MS 3000
 #endif
 
 static void expect_apply(const struct redactor *r, const char *in, const char *want)
@@ -250,10 +248,7 @@ static void test_speed(void **state)
 	}
 	uint64_t dt = mono_ms() - t0;
 	print_message("%d clean lines, 4 secrets: %llu ms\n", lines, (unsigned long long)dt);
-#if SPEED_BUDGET_MS
-	if (!under_valgrind)
-		assert_true(dt < SPEED_BUDGET_MS);
-#endif
+	/* printed, not asserted: speed goals live in bench/ */
 	redactor_free(r);
 }
 

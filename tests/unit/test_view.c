@@ -387,8 +387,7 @@ static void test_million_log_lines(void **state)
 	/* slot blocks are reused: none grew past the first size class for such short lines */
 	for (size_t i = 0; i < v.log_cap; i++)
 		assert_true(v.log[i].cap <= 128);
-	if (!slow)
-		assert_true(ms < 30000);   /* ~2-3 s in a Debug build: jansson's parse is the cost */
+	(void)slow;   /* the time is printed, not asserted: speed goals live in bench/ */
 	view_free(&v);
 }
 
