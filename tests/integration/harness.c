@@ -164,7 +164,8 @@ const char *harness_fixtures(void)
 	const char *src = getenv("UPWIZ_SOURCE_DIR");
 	if (!src)
 		src = UPWIZ_SOURCE_DIR;
-	char *f = xasprintf("%s/../shared/fixtures", src);
+	const char *env = getenv("UPWIZ_FIXTURES");   /* set by CMake when it found them */
+	char *f = env && *env ? xstrdup(env) : xasprintf("%s/../shared/fixtures", src);
 	if (!is_dir(f)) {
 		free(f);
 		return NULL;

@@ -489,7 +489,9 @@ static const char *new_token(size_t k)
 static char *load_fixture(const char *name, size_t *len)
 {
 	const char *src = getenv("UPWIZ_SOURCE_DIR");
-	char *dir = xasprintf("%s/../shared/fixtures/linkis", src ? src : UPWIZ_SOURCE_DIR);
+	const char *env = getenv("UPWIZ_FIXTURES");   /* set by CMake when it found them */
+	char *dir = env && *env ? xasprintf("%s/linkis", env)
+				: xasprintf("%s/../shared/fixtures/linkis", src ? src : UPWIZ_SOURCE_DIR);
 	if (!is_dir(dir)) {
 		free(dir);
 		print_message("skipped: fixtures not present\n");

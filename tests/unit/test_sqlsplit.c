@@ -382,7 +382,9 @@ static void test_speed_100k(void **state)
 static char *fixture_path(const char *name)
 {
 	const char *src = getenv("UPWIZ_SOURCE_DIR");
-	char *dir = xasprintf("%s/../shared/fixtures/linkis", src ? src : UPWIZ_SOURCE_DIR);
+	const char *env = getenv("UPWIZ_FIXTURES");   /* set by CMake when it found them */
+	char *dir = env && *env ? xasprintf("%s/linkis", env)
+				: xasprintf("%s/../shared/fixtures/linkis", src ? src : UPWIZ_SOURCE_DIR);
 	if (!is_dir(dir)) {
 		free(dir);
 		return NULL;
