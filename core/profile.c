@@ -36,28 +36,6 @@ static struct pos pos_of(const struct ynode *n)
 	return p;
 }
 
-/* A list of scalars, or one scalar taken as a list of one. */
-static void get_strlist(struct yerrs *e, const struct ynode *map, const char *key, struct strvec *out)
-{
-	struct ynode *n = ymap_get(map, key);
-	if (!n)
-		return;
-	if (n->type == Y_SCALAR) {
-		sv_push(out, n->value);
-		return;
-	}
-	if (n->type != Y_SEQ) {
-		yerr(e, n, "field '%s' must be a list", key);
-		return;
-	}
-	for (size_t i = 0; i < n->n; i++) {
-		if (n->items[i]->type != Y_SCALAR)
-			yerr(e, n->items[i], "items of '%s' must be text", key);
-		else
-			sv_push(out, n->items[i]->value);
-	}
-}
-
 /* A mapping of scalars as "K=V" (set:) or parallel vectors. */
 static void get_pairs(struct yerrs *e, const struct ynode *map, const char *key, struct strvec *k, struct strvec *v)
 {
@@ -144,7 +122,7 @@ static void load_vars(struct yerrs *e, const struct ynode *n, struct profile *p)
 		v->pattern = yget_str(e, m, "pattern", 0);
 		v->optional = yget_bool(e, m, "optional", 0);
 		v->secret = yget_bool(e, m, "secret", 0);
-		get_strlist(e, m, "choices", &v->choices);
+		yget_strlist(e, m, "choices", &v->choices);
 		char *t = yget_str(e, m, "type", 0);
 		if (t) {
 			size_t k;
@@ -213,7 +191,7 @@ static void load_json_rules(struct yerrs *e, const struct ynode *n, struct pchec
 		r->path = yget_str(e, m, "path", 1);
 		r->equals = yget_str(e, m, "equals", 0);
 		r->all = yget_str(e, m, "all", 0);
-		get_strlist(e, m, "includes", &r->includes);
+		yget_strlist(e, m, "includes", &r->includes);
 		if (!r->equals && !r->all && !r->includes.n)
 			yerr(e, m, "a json rule needs one of equals, all, includes");
 	}
@@ -277,7 +255,7 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 		kinds++;
 		c->method = yget_str(e, m, "method", 0);
 		c->body = yget_str(e, m, "body", 0);
-		get_strlist(e, m, "headers", &c->headers);
+		yget_strlist(e, m, "headers", &c->headers);
 		c->status = yget_int(e, m, "status", 0);
 		c->body_match = yget_str(e, m, "body_match", 0);
 		load_json_rules(e, ymap_get(m, "json"), c);
@@ -551,7 +529,7 @@ static void load_commands(struct yerrs *e, const struct ynode *m, struct pstep *
 			pc->confirm = 1;
 			pc->confirm_text = xstrdup(cf->value);
 		}
-		get_strlist(e, c, "answers", &pc->answers);
+		yget_strlist(e, c, "answers", &pc->answers);
 		profile_ext_command(e, c, pc);
 	}
 }
@@ -648,7 +626,7 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 
 	switch (s->kind) {
 	case SK_PRECAUTIONS:
-		get_strlist(e, m, "items", &s->items);
+		yget_strlist(e, m, "items", &s->items);
 		if (!s->items.n)
 			yerr(e, m, "step %s needs 'items'", s->id ? s->id : "?");
 		break;
@@ -678,7 +656,7 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 	case SK_BACKUP:
 		s->db_conn = yget_str(e, m, "database", 0);
 		s->backup_dir = yget_str(e, m, "dir", 1);
-		get_strlist(e, m, "folders", &s->folders);
+		yget_strlist(e, m, "folders", &s->folders);
 		if (!s->db_conn && !s->folders.n)
 			yerr(e, m, "a backup step needs 'database' and/or 'folders'");
 		break;
@@ -693,7 +671,7 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 		s->move_aside = yget_str(e, m, "move_aside", 0);
 		s->jar_class = yget_str(e, m, "jar_class", 0);
 		s->jar_version = yget_str(e, m, "jar_version", 0);
-		get_strlist(e, m, "dest", &s->dests);
+		yget_strlist(e, m, "dest", &s->dests);
 		if (!s->source && !s->url)
 			yerr(e, m, "a copy step needs 'source' and/or 'url'");
 		if (!s->dests.n)

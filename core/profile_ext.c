@@ -34,27 +34,6 @@ static void err_at(struct yerrs *e, struct pos at, const char *fmt, const char *
 	yerr(e, &fake, fmt, a, b ? b : "");
 }
 
-static void strlist(struct yerrs *e, const struct ynode *map, const char *key, struct strvec *out)
-{
-	struct ynode *n = ymap_get(map, key);
-	if (!n)
-		return;
-	if (n->type == Y_SCALAR) {
-		sv_push(out, n->value);
-		return;
-	}
-	if (n->type != Y_SEQ) {
-		yerr(e, n, "field '%s' must be a list", key);
-		return;
-	}
-	for (size_t i = 0; i < n->n; i++) {
-		if (n->items[i]->type != Y_SCALAR)
-			yerr(e, n->items[i], "items of '%s' must be text", key);
-		else
-			sv_push(out, n->items[i]->value);
-	}
-}
-
 static int is_name(const char *s)
 {
 	if (!s || !*s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
@@ -97,7 +76,7 @@ void profile_ext_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 	s->foreach = yget_str(e, m, "foreach", 0);
 	s->as = yget_str(e, m, "as", 0);
 	s->host = yget_str(e, m, "host", 0);
-	strlist(e, m, "fields", &s->fields);
+	yget_strlist(e, m, "fields", &s->fields);
 	if (s->foreach && !s->as)
 		yerr(e, ymap_get(m, "foreach"), "'foreach' needs 'as': the variable that holds each item");
 	if (!s->foreach && (s->as || s->fields.n))
@@ -132,7 +111,7 @@ static void load_prompts(struct yerrs *e, const struct ynode *m, struct pcommand
 		p->match = yget_str(e, q, "match", 1);
 		p->prompt = yget_str(e, q, "prompt", 0);
 		p->answer = yget_str(e, q, "answer", 0);
-		strlist(e, q, "options", &p->options);
+		yget_strlist(e, q, "options", &p->options);
 		check_regex(e, ymap_get(q, "match"), p->match);
 		if (p->answer && p->options.n) {
 			int found = 0;

@@ -319,3 +319,25 @@ void ycheck_keys(struct yerrs *e, const struct ynode *map, const char *what, con
 		}
 	}
 }
+
+/* A list of scalars, or one scalar taken as a list of one. */
+void yget_strlist(struct yerrs *e, const struct ynode *map, const char *key, struct strvec *out)
+{
+	struct ynode *n = ymap_get(map, key);
+	if (!n)
+		return;
+	if (n->type == Y_SCALAR) {
+		sv_push(out, n->value);
+		return;
+	}
+	if (n->type != Y_SEQ) {
+		yerr(e, n, "field '%s' must be a list", key);
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->items[i]->type != Y_SCALAR)
+			yerr(e, n->items[i], "items of '%s' must be text", key);
+		else
+			sv_push(out, n->items[i]->value);
+	}
+}

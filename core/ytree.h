@@ -56,6 +56,9 @@ char *yerrs_join(const struct yerrs *e);     /* one message per line; caller fre
 char *yget_str(struct yerrs *e, const struct ynode *map, const char *key, int required);
 int yget_int(struct yerrs *e, const struct ynode *map, const char *key, int def);
 int yget_bool(struct yerrs *e, const struct ynode *map, const char *key, int def);
+/* A list of text items (or one text taken as a list of one) appended to out; errors name the key. */
+struct strvec;
+void yget_strlist(struct yerrs *e, const struct ynode *map, const char *key, struct strvec *out);
 /* Checks that every key of map is in allowed (NULL-terminated); unknown keys are errors. */
 void ycheck_keys(struct yerrs *e, const struct ynode *map, const char *what, const char *const *allowed);
 int yscalar_bool(const struct ynode *n, int *out);   /* yes/no/true/false/on/off; 0 ok */
