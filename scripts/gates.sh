@@ -4,7 +4,7 @@
 # Gates (all by default, in this order):
 #   valgrind  every unit test and fuzz replay of BUILD_DIR (a normal, non-sanitized build) under
 #             valgrind memcheck: any error or leak (definite/possible) fails. UPWIZ_VALGRIND=1 tells
-#             the timed unit tests to do fewer rounds and skip their time budgets.
+#             the unit tests that push large inputs through to do fewer rounds.
 #   static    cppcheck (suppressions: .cppcheck-suppressions, one reason each) and clang-tidy
 #             (.clang-tidy) over core/ tui/ screens/ cli/: any finding fails.
 #   fuzz      tests/fuzz/run.sh: every libFuzzer harness for UPWIZ_FUZZ_SECONDS (default 20) each;

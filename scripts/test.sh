@@ -2,8 +2,9 @@
 # README command 2: install what is missing, build, and run every test twice: a normal build and
 # an AddressSanitizer + UndefinedBehaviorSanitizer build; between the two, the quality gates
 # (scripts/gates.sh: unit tests under valgrind, cppcheck, libFuzzer runs). Fails loudly on the first failure.
-# A failed test is run once more (--repeat until-pass:2): integration/test_db has failed once under
-# parallel load (its restarted private mariadbd lost its system tables); the cause is not yet found.
+# A failed test is run once more (--repeat until-pass:2), and ctest prints the first failure: the
+# tests start real servers on a 2-core machine. (The old test_db flake was mariadb-install-db losing
+# its temp tables in the shared /tmp; it now gets its own --tmpdir.)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh"
