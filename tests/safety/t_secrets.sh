@@ -58,7 +58,8 @@ echo "looking for ${#secrets[@]} secret values"
 # run's first journal record (the world was built before it). Not searched, for they must hold the
 # secrets: the database's files, the product's conf (the token sync's target) and what the simulated
 # Linkis services keep (sim/), the backups and the originals kept for roll-back (checked for 0600).
-t0=$(grep -m1 -oE '"t":"step_enter","ts":[0-9]+' "$run/journal.jsonl" | grep -oE '[0-9]+$')
+# (with its milliseconds: on an idle machine the world is built within the same second)
+t0=$(grep -m1 -oE '"t":"step_enter","ts":[0-9]+(\.[0-9]+)?' "$run/journal.jsonl" | grep -oE '[0-9]+(\.[0-9]+)?$')
 kept=(-not -path "$root/mysql/*" -not -path "$root/linkis/conf/*" -not -path "$root/sim/*" -not -path "$root/backups/*"
 	-not -path "$run/originals/*" -not -path "$run/moved-aside/*")
 files=()
