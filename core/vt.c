@@ -143,6 +143,19 @@ static void reverse_index(struct vt *t)
 		t->y--;
 }
 
+/*
+ * DECRC and the alternate screen's exit put the cursor back where DECSC saved it; the terminal
+ * may have shrunk since (a resize between save and restore), so the saved place is clamped like
+ * xterm does rather than trusted.
+ */
+static void restore_cursor(struct vt *t)
+{
+	t->x = t->sx < 0 ? 0 : t->sx >= t->w ? t->w - 1 : t->sx;
+	t->y = t->sy < 0 ? 0 : t->sy >= t->h ? t->h - 1 : t->sy;
+	t->pen = t->spen;
+	t->wrap_pending = 0;
+}
+
 static void move_to(struct vt *t, int y, int x)
 {
 	int lo = t->origin ? t->top : 0, hi = t->origin ? t->bot : t->h - 1;
@@ -305,8 +318,7 @@ static void set_mode(struct vt *t, int on)
 				for (int y = 0; y < t->h; y++)
 					clear_cells(t, y, 0, t->w);
 			} else if (p == 1049) {
-				t->x = t->sx, t->y = t->sy, t->pen = t->spen;
-				t->wrap_pending = 0;
+				restore_cursor(t);
 			}
 			break;
 		default: break;
@@ -401,7 +413,7 @@ static void csi(struct vt *t, char f)
 		break;
 	}
 	case 's': t->sx = t->x, t->sy = t->y, t->spen = t->pen; break;
-	case 'u': t->x = t->sx, t->y = t->sy, t->pen = t->spen; t->wrap_pending = 0; break;
+	case 'u': restore_cursor(t); break;
 	case 'h': set_mode(t, 1); break;
 	case 'l': set_mode(t, 0); break;
 	default: break;
@@ -422,7 +434,7 @@ static void esc(struct vt *t, char f)
 		return;
 	switch (f) {
 	case '7': t->sx = t->x, t->sy = t->y, t->spen = t->pen; break;
-	case '8': t->x = t->sx, t->y = t->sy, t->pen = t->spen; t->wrap_pending = 0; break;
+	case '8': restore_cursor(t); break;
 	case 'D': linefeed(t); break;
 	case 'E': t->x = 0; linefeed(t); break;
 	case 'M': reverse_index(t); t->wrap_pending = 0; break;
