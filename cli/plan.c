@@ -91,7 +91,7 @@ static void print_sql(const struct vars *v, const char *tmpl, const struct runst
 			line[k] = '\0';
 			if (rs) {
 				const char *st = runstate_stmt(rs, path, i + 1);
-				int done = st && strcmp(st, "in flight") != 0 && strcmp(st, "failed") != 0;
+				int done = st && strcmp(st, "in flight") != 0 && strcmp(st, "failed") != 0 && strcmp(st, "TODO") != 0;
 				*ndone += done;
 				*ntodo += !done;
 				printf("        %-15s ", st ? st : "TODO");

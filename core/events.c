@@ -260,18 +260,22 @@ int run_ask_failure(struct run *r, const char *qid, const char *what)
 	}
 }
 
-void run_journal(struct run *r, const char *type, const char *fmt, ...)
+/* Journals one effect (synced, or only written when !sync) and copies it into the event stream.
+ * Returns the line's sequence number (journal.h), 0 when it could not be written. */
+static uint64_t journal_effect(struct run *r, const char *type, int sync, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	char *m = xvasprintf(fmt, ap);
-	va_end(ap);
 	char *red = redactor_apply(r->red, m);
 	char *withstep = r->step ? xasprintf("\"step\":\"%s\"%s%s", r->step->id, *red ? "," : "", red) : xstrdup(red);
-	journal_append(r->jr, type, withstep);
+	uint64_t seq = 0;
+	if (sync)
+		seq = journal_append(r->jr, type, withstep) == 0;
+	else
+		seq = journal_write(r->jr, type, withstep);
 	/* The effect also goes to the event stream (not to clients: the journal is the record of
-	 * effects, the stream the story a support engineer reads with `upwiz replay --plain`). */
-	if (r->hub) {
+	 * effects, the stream the story a support engineer reads with `upwiz replay --plain`).
+	 * stmt_next is only the journal's durability bookkeeping (core/actions/sqlapply.c): not a story. */
+	if (r->hub && strcmp(type, "stmt_next") != 0) {
 		char *ev = xasprintf("{\"t\":\"effect\",\"ts\":%.3f,\"type\":\"%s\"%s%s}", wall_time(), type,
 				     *withstep ? "," : "", withstep);
 		hub_record(r->hub, ev);
@@ -281,6 +285,24 @@ void run_journal(struct run *r, const char *type, const char *fmt, ...)
 	fault_delay(type);   /* UPWIZ_DELAY=stmt_done:300 makes each statement slow (screen tests) */
 	free(red);
 	free(m);
+	return seq;
+}
+
+void run_journal(struct run *r, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	(void)journal_effect(r, type, 1, fmt, ap);
+	va_end(ap);
+}
+
+uint64_t run_journal_write(struct run *r, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	uint64_t seq = journal_effect(r, type, 0, fmt, ap);
+	va_end(ap);
+	return seq;
 }
 
 /* ---- helpers */

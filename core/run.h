@@ -82,6 +82,9 @@ int run_ask_failure(struct run *r, const char *qid, const char *what);
 
 /* ---- journal (fsync'd JSON lines in RUN_DIR/journal.jsonl): an effect is journaled before it is reported done */
 void run_journal(struct run *r, const char *type, const char *fmt, ...);   /* fmt: JSON object members, e.g. "\"file\":%d" */
+/* The same, written but not yet fsync'd (core/journal.h): survives a killed engine, not a power cut
+ * until journal_wait(r->jr, seq) or the next run_journal. Returns seq, 0 when it could not be written. */
+uint64_t run_journal_write(struct run *r, const char *type, const char *fmt, ...);
 
 /* ---- helpers for actions */
 /* Expands a template against the run's variables; on error logs it and returns NULL. Caller frees. */

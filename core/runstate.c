@@ -129,7 +129,8 @@ int runstate_load(const char *state_dir, const char *profile_id, const char *run
 					 : strcmp(t, "stmt_precond") == 0 ? "already there"
 					 : strcmp(t, "stmt_skipped") == 0 ? "skipped"
 					 : strcmp(t, "stmt_failed") == 0  ? "failed"
-									  : NULL;
+					 : strcmp(t, "stmt_withdrawn") == 0 ? "TODO"   /* queued, never sent */
+									  : NULL;   /* stmt_next: queued, not yet sent */
 			if (st)
 				put(&out->stmt_keys, &out->stmt_states, key, st);
 			free(key);

@@ -476,6 +476,23 @@ double wall_time(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+const char *boot_id(void)
+{
+	static char id[40];
+	static int done;
+	if (!done) {
+		FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+		if (f) {
+			if (!fgets(id, sizeof id, f))
+				id[0] = '\0';
+			fclose(f);
+		}
+		id[strcspn(id, "\n")] = '\0';
+		done = 1;
+	}
+	return id;
+}
+
 char *iso_time(double t)
 {
 	time_t s = (time_t)t;

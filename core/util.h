@@ -81,6 +81,10 @@ int sha256_file(const char *path, char hex[65], char **cause);
 /* Time. */
 uint64_t mono_ms(void);             /* monotonic clock */
 double wall_time(void);             /* seconds since the epoch, with fractions */
+/* This boot of the machine (/proc/sys/kernel/random/boot_id, "" when unreadable); static storage.
+ * A journal line written in this boot is in the page cache even if never fsync'd: only a reboot
+ * (power cut, kernel crash) can have lost it. */
+const char *boot_id(void);
 char *iso_time(double t);           /* "2026-11-23T01:02:03Z", caller frees */
 
 /* Strings. */
@@ -97,7 +101,8 @@ int str_is_int(const char *s);
 /* "site:N:kill" instead makes the Nth call raise SIGKILL (the process dies right there: crash tests);
  * "site:N:stop" makes the Nth call raise SIGSTOP once and then go on (the test acts, then SIGCONTs).
  * Sites: write, dump, tarball, http_write, and in the SQL apply stmt_begin (journaled, not sent),
- * stmt_sent (the server answered, stmt_done not journaled) and stmt_done (journaled). */
+ * stmt_queued (the next statement's stmt_next written too, this one not sent), stmt_sent (the
+ * server answered, stmt_done not journaled) and stmt_done (journaled). */
 int fault_hit(const char *site);
 /* UPWIZ_DELAY="site:ms[,site:ms]..." makes fault_delay("site") sleep ms milliseconds (tests make a
  * step slow on purpose, e.g. to hang up the UI in the middle of it). Off (one getenv) when unset. */

@@ -3,17 +3,32 @@
  *
  * Statements go one by one through libmysqlclient on one connection (user variables such as
  * `select @id := ...` carry across statements), with the client character set utf8mb4. Each
- * statement is journaled twice: "stmt_begin" (file, index, checksum of its text) before it is
- * sent and "stmt_done" after the server answered, both fsync'd. That is what makes resume exact:
- * a statement with a done record is never sent again; one with only a begin record was in
- * flight when the engine died: before anything else is sent it is checked against the database
- * (core/precond.c: a profile-declared precondition, else a check derived from the statement),
- * the operator is told what was found, and it is either recorded as done or sent; when no check
- * exists the operator is asked. The same check runs when the connection was lost mid-statement.
+ * statement is journaled three times. "stmt_next" (file, index, checksum of its text) says it may
+ * be sent once the statement before it was answered; it is fsync'd before the statement is sent,
+ * and written ahead, while the server still runs the statement before, so that its fdatasync
+ * overlaps the server's own commit flush instead of adding to it (the journal's background sync,
+ * core/journal.h). "stmt_begin" is written right before the statement is sent and "stmt_done"
+ * after the server answered; neither waits for the disk: a killed engine loses no written line,
+ * and their durability comes with the next sync. That is what makes resume exact:
+ *  - same boot (the engine was killed, the SSH link dropped): the journal is whole. A statement
+ *    with a done record is never sent again; one with a begin and no done was in flight: before
+ *    anything else is sent it is checked against the database (core/precond.c: a
+ *    profile-declared precondition, else a check derived from the statement), the operator is
+ *    told what was found, and it is either recorded as done or sent; when no check exists the
+ *    operator is asked. A stmt_next alone means never sent.
+ *  - another boot (power cut, kernel crash): lines not yet fsync'd may be lost, so the last two
+ *    statements with a stmt_next and no outcome are in doubt (at most two: the next one's
+ *    stmt_next is only written once the one before it is durable). They are checked in order; the
+ *    first found not applied ends it, since a statement is only sent after the one before it
+ *    answered. Failures, skips and "already applied" are journaled with fsync before anything
+ *    else is sent, so that inference holds. Every line carries the boot it was written in.
+ * The same check runs when the connection was lost mid-statement.
  * A precondition declared for a statement or a whole file (`unless:`) skips what is already there,
  * journaled as stmt_precond / file_precond and said in the log.
  *
- * Fault seam (core/util.h): fault_hit("stmt_begin"), ("stmt_sent"), ("stmt_done") around each statement.
+ * Fault seam (core/util.h): fault_hit("stmt_begin"), ("stmt_queued": the next one's stmt_next written),
+ * ("stmt_sent"), ("stmt_done") around each statement.
+ * tests/safety/t_power_cut.sh plays a power cut by cutting the journal where its last sync was.
  *
  * A MySQL named lock (GET_LOCK) held on the connection keeps a second upwiz off the same
  * database; it dies with the connection, so a crash never leaves a stale lock behind.
@@ -54,6 +69,9 @@ static int in_list(const struct strvec *v, const char *key)
  */
 struct jstate {
 	struct strvec done, inflight, begun, begun_sha;
+	struct strvec queued, queued_sha;   /* stmt_next without an outcome, journal order */
+	struct strvec oldboot;              /* keys whose begin/next was written in another boot */
+	int other_boot;                     /* the machine restarted since: in-doubt rules of the header */
 };
 
 static void sv_remove(struct strvec *v, const char *key)
@@ -82,33 +100,70 @@ static void load_done(struct run *r, const struct pstep *s, struct jstate *js)
 		const char *file = json_string_value(json_object_get(o, "file"));
 		if (t && st && file && strcmp(st, s->id) == 0 && str_starts(t, "stmt_")) {
 			char *key = xasprintf("%s#%lld", file, (long long)json_integer_value(json_object_get(o, "index")));
-			if (strcmp(t, "stmt_begin") == 0) {
+			const char *sha = json_string_value(json_object_get(o, "sha256"));
+			const char *boot = json_string_value(json_object_get(o, "boot"));
+			int begin = strcmp(t, "stmt_begin") == 0, next = strcmp(t, "stmt_next") == 0;
+			if (begin || next) {
+				/* lines older than this field were fsync'd one by one: same rules as this boot */
+				sv_remove(&js->oldboot, key);
+				if (boot && strcmp(boot, boot_id()) != 0)
+					sv_push(&js->oldboot, key);
+			}
+			if (begin) {
 				if (!in_list(&js->inflight, key))
 					sv_push(&js->inflight, key);
-				const char *sha = json_string_value(json_object_get(o, "sha256"));
 				sv_remove(&js->begun_sha, key);   /* parallel lists: keep one entry per key */
 				sv_remove(&js->begun, key);
 				sv_push(&js->begun, key);
 				sv_push_owned(&js->begun_sha, xasprintf("%s=%s", key, sha ? sha : ""));
-			} else if (strcmp(t, "stmt_failed") == 0) {
-				sv_remove(&js->inflight, key);   /* the server answered with an error: nothing landed */
+			} else if (next) {
+				if (!in_list(&js->queued, key))
+					sv_push(&js->queued, key);
+				sv_remove(&js->queued_sha, key);
+				sv_push_owned(&js->queued_sha, xasprintf("%s=%s", key, sha ? sha : ""));
+			} else if (strcmp(t, "stmt_failed") == 0 || strcmp(t, "stmt_withdrawn") == 0) {
+				/* the server answered with an error, or the statement was never sent: nothing landed */
+				sv_remove(&js->inflight, key);
+				sv_remove(&js->queued, key);
 			} else if (strcmp(t, "stmt_checked") == 0) {
 				/* the outcome follows as stmt_done (applied) or a new stmt_begin (sent again) */
 			} else {
 				if (!in_list(&js->done, key))
 					sv_push(&js->done, key);
 				sv_remove(&js->inflight, key);
+				sv_remove(&js->queued, key);
 			}
 			free(key);
 		}
 		json_decref(o);
 	}
 	sv_free(&lines);
+	for (size_t k = 0; k < js->inflight.n && !js->other_boot; k++)
+		js->other_boot = in_list(&js->oldboot, js->inflight.v[k]);
+	for (size_t k = 0; k < js->queued.n && !js->other_boot; k++)
+		js->other_boot = in_list(&js->oldboot, js->queued.v[k]);
+
+	if (!js->other_boot)
+		return;
+	/* After a reboot a queued statement may have been sent with its begin line lost: it is in
+	 * doubt like one in flight, and what it was sent as must match the script too. */
+	for (size_t k = 0; k < js->queued.n; k++) {
+		const char *key = js->queued.v[k];
+		if (in_list(&js->inflight, key))
+			continue;
+		sv_push(&js->inflight, key);
+		for (size_t q = 0; q < js->queued_sha.n; q++)
+			if (str_starts(js->queued_sha.v[q], key) && js->queued_sha.v[q][strlen(key)] == '=' && !in_list(&js->begun, key)) {
+				sv_push(&js->begun, key);
+				sv_push(&js->begun_sha, js->queued_sha.v[q]);
+			}
+	}
 }
 
 static void jstate_free(struct jstate *js)
 {
 	sv_free(&js->done), sv_free(&js->inflight), sv_free(&js->begun), sv_free(&js->begun_sha);
+	sv_free(&js->queued), sv_free(&js->queued_sha), sv_free(&js->oldboot);
 }
 
 static int already_code(const struct pstep *s, unsigned code)
@@ -201,7 +256,8 @@ static const struct pcond *stmt_cond(const struct psqlfile *pf, const struct sql
 /*
  * A statement that may or may not have landed (in flight when the engine died, or sent when the
  * server went away): ask the database before anything else is sent. Returns 1 when it landed
- * (journaled as done, not to be sent), 0 when it must be sent, -1 to stop (operator abort).
+ * (journaled as done, not to be sent), 0 when it did not land and must be sent, 2 when it must be
+ * sent but may have landed (sending it again is safe), -1 to stop (operator abort).
  */
 static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, const struct sfile *sf, size_t idx1,
 			    const char *why)
@@ -239,6 +295,7 @@ static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, 
 		break;
 	case PV_RESEND:
 		ev_log(r, "info", "-> sending it again is safe: sending it now");
+		rc = 2;
 		break;
 	case PV_UNKNOWN: {
 		static const struct ask_option opts[] = {
@@ -266,6 +323,66 @@ static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, 
 	}
 	free(what);
 	return rc;
+}
+
+/* The stmt_next written ahead for the statement after the one being sent (core/journal.h:
+ * its fsync runs while the server works). seq 0: none. */
+struct ahead {
+	uint64_t seq;
+	size_t f, i;   /* file and 0-based statement it names */
+};
+
+/* Writes statement i+1's stmt_next ahead and starts its sync, when i+1 comes next (not done, not
+ * in doubt). A precondition of its own may still skip it: that is journaled (fsync'd) as done. */
+static void queue_next(struct run *r, const struct jstate *js, const struct sfile *sf, size_t f, size_t i, struct ahead *a)
+{
+	if (i + 1 >= sf->sc.n)
+		return;
+	const struct sql_stmt *nx = &sf->sc.v[i + 1];
+	char *key = xasprintf("%s#%zu", sf->path, i + 2);
+	int known = in_list(&js->done, key) || in_list(&js->inflight, key);
+	free(key);
+	if (known)
+		return;
+	char sha[65];
+	sqlsplit_checksum(nx, sha);
+	a->seq = run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"", sf->path,
+				   i + 2, sha, boot_id());
+	a->f = f, a->i = i + 1;
+	journal_kick(r->jr);
+}
+
+/* The statement queued ahead will not be sent now (the one before it failed, or the step stops):
+ * say so in the journal, fsync'd, so that after a power cut it is not taken for one in doubt. */
+static void withdraw_ahead(struct run *r, const struct sfile *files, struct ahead *a)
+{
+	if (!a->seq)
+		return;
+	run_journal(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", files[a->f].path, a->i + 1);
+	a->seq = 0;
+}
+
+/* After a reboot, statement idx1 of file f was found not applied: the statements queued after it
+ * were never sent (each waits for the one before it to answer). Recorded, and no longer in doubt. */
+static void withdraw_rest(struct run *r, struct jstate *js, const struct sfile *files, size_t nf, size_t f, size_t idx1)
+{
+	for (size_t k = 0; k < js->inflight.n;) {
+		const char *key = js->inflight.v[k];
+		const char *h = strrchr(key, '#');
+		size_t g = nf;
+		for (size_t x = 0; h && x < nf; x++)
+			if (strlen(files[x].path) == (size_t)(h - key) && strncmp(files[x].path, key, (size_t)(h - key)) == 0)
+				g = x;
+		size_t idx = h ? (size_t)strtoul(h + 1, NULL, 10) : 0;
+		if (g == nf || g < f || (g == f && idx <= idx1)) {
+			k++;
+			continue;
+		}
+		run_journal(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", files[g].path, idx);
+		ev_log(r, "info", "-> so %s statement %zu, queued after it, was never sent: it is sent in its turn",
+		       path_basename(files[g].path), idx);
+		sv_remove(&js->inflight, key);   /* frees key: k now names the next entry */
+	}
 }
 
 int act_sqlapply(struct run *r, const struct pstep *s)
@@ -336,11 +453,14 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		sb_addf(&plan, "Resuming: %zu statements are done (journal); the rest follow.\n", js.done.n);
 		ev_log(r, "info", "resuming: %zu statements of this step are already applied (journal)", js.done.n);
 	}
+	if (js.other_boot && js.inflight.n)
+		ev_log(r, "warn", "the machine restarted since the run stopped: the journal's last lines may have been lost with "
+		       "the page cache, so the statements queued last are checked in order, until one is found not applied");
 	for (size_t i = 0; i < js.inflight.n; i++) {
-		sb_addf(&plan, "In flight when the engine stopped: %s (checked against the database before anything else).\n",
-			js.inflight.v[i]);
-		ev_log(r, "warn", "statement %s was in flight when the engine stopped: it is checked against the database before anything else",
-		       js.inflight.v[i]);
+		const char *when = js.other_boot ? "May have been sent before the restart" : "In flight when the engine stopped";
+		sb_addf(&plan, "%s: %s (checked against the database before anything else).\n", when, js.inflight.v[i]);
+		ev_log(r, "warn", "statement %s %s: it is checked against the database before anything else", js.inflight.v[i],
+		       js.other_boot ? "may have been sent before the machine restarted" : "was in flight when the engine stopped");
 	}
 	ev_body(r, sb_str(&plan));
 
@@ -375,6 +495,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 	}
 	size_t n = 0, applied = 0, already = 0, skipped = 0, precond = 0, found = 0;
 	uint64_t last = 0;
+	struct ahead ahead = {0};
 	char *uservar_stmt = NULL;
 	for (size_t f = 0; f < nf; f++) {
 		size_t fa = 0, fal = 0, fpre = 0;
@@ -427,11 +548,15 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				goto done;
 			}
 			if (was_inflight) {
-				int v = inflight_resolve(r, s, d, &files[f], i + 1, "was in flight when the engine stopped");
+				int v = inflight_resolve(r, s, d, &files[f], i + 1,
+							 js.other_boot ? "may have been sent before the machine restarted"
+								       : "was in flight when the engine stopped");
 				if (v < 0) {
 					rc = STEP_ABORT;
 					goto done;
 				}
+				if (v == 0 && js.other_boot)
+					withdraw_rest(r, &js, files, nf, f, i + 1);
 				if (v == 1) {
 					found++;
 					continue;
@@ -463,15 +588,28 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			char *shown = oneline(st->text, 160);
 			(void)fault_hit("sql_stmt");   /* sandbox scenarios hook actions here (the database goes away) */
 			for (;;) {
-				run_journal(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\"", files[f].path,
-					    i + 1, st->line, sha);
+				/* Durable before it is sent: its stmt_next, usually written ahead and synced meanwhile. */
+				uint64_t seq = ahead.seq && ahead.f == f && ahead.i == i ? ahead.seq
+					: run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
+							    files[f].path, i + 1, sha, boot_id());
+				ahead.seq = 0;
+				if (!seq || journal_wait(r->jr, seq) < 0) {
+					ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): nothing more is sent, so that a "
+					       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
+					free(shown);
+					goto done;
+				}
+				run_journal_write(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
+						  files[f].path, i + 1, st->line, sha, boot_id());
 				fault_hit("stmt_begin");
+				queue_next(r, &js, &files[f], f, i, &ahead);
+				fault_hit("stmt_queued");
 				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
 				struct db_error err = {0};
 				unsigned long long aff = 0;
 				if (db_exec(d, st->text, &aff, &err) == 0) {
 					fault_hit("stmt_sent");
-					run_journal(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu", files[f].path, i + 1, aff);
+					run_journal_write(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu", files[f].path, i + 1, aff);
 					fault_hit("stmt_done");
 					applied++, fa++;
 					if (strstr(st->text, ":=")) {
@@ -487,6 +625,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					already++, fal++;
 					break;
 				}
+				withdraw_ahead(r, files, &ahead);   /* the next one waits for this one's fate */
 				int conn_lost = db_is_connection_error(err.code);
 				if (!conn_lost)
 					run_journal(r, "stmt_failed", "\"file\":\"%s\",\"index\":%zu,\"code\":%u", files[f].path, i + 1, err.code);
@@ -572,6 +711,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 						applied, already, precond, found, skipped));
 	rc = STEP_OK;
 done:
+	withdraw_ahead(r, files, &ahead);
 	db_close(d);
 out3:
 	run_db_params_free(&p);
