@@ -255,6 +255,37 @@ static void write_meta(struct run *r, const char *target, const char *target_sha
 	json_decref(o);
 }
 
+/*
+ * A backup the interrupted run verified counts for the resume only if it is still what was
+ * verified: the file is there and its SHA-256 is the journaled one (someone may have cleaned the
+ * backup folder since). Otherwise its step runs again (adopt_journal), and until it has, the
+ * backup gate holds every destructive step. Returns 1 when it still counts.
+ */
+static int adopt_backup(struct run *r, json_t *o)
+{
+	const char *path = json_string_value(json_object_get(o, "path"));
+	const char *sha = json_string_value(json_object_get(o, "sha256"));
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	if (!path || !sha) {
+		return 1;   /* a record without them (older runs): as before */
+	}
+	char hex[65], *cause = NULL;
+	if (sha256_file(path, hex, &cause) < 0) {
+		ev_log(r, "warn", "the %s backup of the interrupted run is gone (%s): it does not count; a destructive step "
+		       "asks for a new backup first", kind ? kind : "", cause ? cause : path);
+		free(cause);
+		return 0;
+	}
+	if (strcmp(hex, sha) != 0) {
+		ev_log(r, "warn", "the %s backup of the interrupted run changed since it was verified (%s: sha256 %.12s… then, "
+		       "%.12s… now): it does not count", kind ? kind : "", path, sha, hex);
+		return 0;
+	}
+	ev_log(r, "info", "the %s backup of the interrupted run is still as verified (%s, sha256 %.12s…)", kind ? kind : "",
+	       path, hex);
+	return 1;
+}
+
 /* Copies the old journal's records into ours (so resume logic reads one journal), and returns
  * the set of step ids the old run finished, with choice answers replayed into variables. */
 static void adopt_journal(struct run *r, const char *old_id, struct strvec *done_steps)
@@ -263,6 +294,9 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 	struct strvec lines = STRVEC_INIT;
 	journal_read_lines(old, &lines, NULL);
 	free(old);
+	uint64_t last = 0;
+	int bad_backup = 0;
+	struct strvec redo = STRVEC_INIT;
 	for (size_t i = 0; i < lines.n; i++) {
 		json_t *o = json_loads(lines.v[i], 0, NULL);
 		if (!o)
@@ -271,8 +305,15 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 		const char *step = json_string_value(json_object_get(o, "step"));
 		if (t && strcmp(t, "step_done") == 0 && step)
 			sv_push(done_steps, step);
-		if (t && strcmp(t, "backup") == 0)
-			r->backup_verified = 1;
+		if (t && strcmp(t, "backup") == 0) {
+			if (adopt_backup(r, o))
+				r->backup_verified = !bad_backup;
+			else {
+				bad_backup = 1, r->backup_verified = 0;   /* one lost backup is enough to ask again */
+				if (step)
+					sv_push(&redo, step);   /* and its step runs again: a new backup, verified */
+			}
+		}
 		if (t && (strcmp(t, "iter_done") == 0 || strcmp(t, "command") == 0))
 			foreach_adopt(r, o);   /* a loop resumes at its first iteration not done */
 		if (t && strcmp(t, "answer") == 0) {
@@ -306,7 +347,8 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 			size_t ml = m ? strlen(m) : 0;
 			if (ml >= 2) {
 				m[ml - 1] = '\0';
-				journal_append(r->jr, type, m + 1);
+				/* one sync for all of them below: a long apply leaves three lines per statement */
+				last = journal_write(r->jr, type, m + 1);
 			}
 			free(m);
 			free(type);
@@ -314,6 +356,17 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 		json_decref(o);   /* last: t points into o */
 	}
 	sv_free(&lines);
+	for (size_t k = 0; k < redo.n; k++)
+		for (size_t d = 0; d < done_steps->n; d++)
+			if (strcmp(done_steps->v[d], redo.v[k]) == 0) {
+				ev_log(r, "warn", "step %s runs again: its backup no longer is what was verified", redo.v[k]);
+				free(done_steps->v[d]);
+				done_steps->v[d] = xstrdup("");   /* no step has an empty id */
+			}
+	sv_free(&redo);
+	if (last && journal_wait(r->jr, last) < 0)
+		ev_log(r, "error", "cannot sync the journal (%s/journal.jsonl): the records adopted from run %s may not survive a power cut",
+		       r->run_dir, old_id);
 }
 
 /* ---- steps */
