@@ -1,6 +1,8 @@
 /*
- * main.c: the command line. Sub-commands are a table; each is a function returning the exit
- * code (0 done, 1 failed/aborted, 2 usage or profile error, 3 refused).
+ * main.c: the full program, `upwiz-full`. Sub-commands are a table; each is a function returning
+ * the exit code (0 done, 1 failed/aborted, 2 usage or profile error, 3 refused). The `upwiz` that
+ * people run is the lean front (cli/front.c): it answers list, check, --help and --version itself
+ * (cli/light.c, also called here first) and execs this program with the same argv for the rest.
  *
  * `run` and `sandbox` fork the engine into its own session (it survives the front end: an SSH
  * link that drops takes the UI down, never the upgrade) and then run a front end against its
@@ -18,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/light.h"
 #include "cli/plain.h"
 #include "core/client.h"
 #include "core/engine.h"
@@ -34,87 +37,6 @@ int cmd_rollback(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
-
-static const char usage_text[] =
-	"usage: upwiz COMMAND [ARGS]\n"
-	"\n"
-	"  list                                   bundled profiles with title and from -> to\n"
-	"  check PROFILE...                       validate; errors as FILE:LINE:COL: message\n"
-	"  plan PROFILE [--var NAME=VALUE]...     every step, statement, file and command it would run\n"
-	"  run PROFILE [--var NAME=VALUE]... [--answers FILE] [--plain]\n"
-	"  sandbox PROFILE [--answers FILE | --golden] [--plain] [--keep] [--scenario NAME]\n"
-	"  sandbox PROFILE --list-scenarios         the faults to practise on (name and description)\n"
-	"  attach [RUN-ID]                        attach a UI to a running engine (newest by default)\n"
-	"  watch [RUN-ID]                         attach read-only\n"
-	"  rollback [RUN-ID] [--confirm TEXT]     undo a run (newest by default): database from its verified dump,\n"
-	"                                         files put back, added files removed; asks to type the database name\n"
-	"  sessions                               runs, newest first: profile, target, start, duration, outcome\n"
-	"  replay FILE|RUN-ID [-s X] [-i S]       play a screen recording (--plain: the events as text;\n"
-	"                                         --print [--at S]: the screen text at a time)\n"
-	"  bundle RUN-ID [-o FILE]                support bundle: events, recordings, log, journal, profile, MANIFEST\n"
-	"  --help | --version\n"
-	"\n"
-	"PROFILE is a bundled id (e.g. linkis-1.3.2-to-1.4.0) or a path to a YAML file.\n"
-	"Secret variables never come from the command line: they are prompted (masked), read from\n"
-	"UPWIZ_VAR_<NAME> (removed before any child starts) or from the answers file.\n"
-	"--plain is the line front end (no curses), also used when there is no terminal or TERM=dumb.\n"
-	"State (journal, logs, sockets): $XDG_STATE_HOME/upwiz (default ~/.local/state/upwiz).\n"
-	"\n"
-	"Exit codes: 0 done; 1 a step failed or the operator aborted; 2 usage or profile error;\n"
-	"3 refused (another run holds the target, or a precondition).\n"
-	"rollback: 0 rolled back (or nothing to undo); 1 failed or not confirmed; 2 usage (no such run);\n"
-	"3 refused (the run's engine is alive, the target is locked, already rolled back, no verified dump).\n";
-
-static int usage_err(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "upwiz: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see upwiz --help)\n");
-	return EXIT_USAGE;
-}
-
-static int cmd_list(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	struct strvec files = STRVEC_INIT;
-	profile_list_bundled(&files);
-	for (size_t i = 0; i < files.n; i++) {
-		char *cause = NULL;
-		struct profile *p = profile_load(files.v[i], &cause);
-		if (!p) {
-			printf("%-32s (invalid: run upwiz check %s)\n", path_basename(files.v[i]), files.v[i]);
-			free(cause);
-			continue;
-		}
-		printf("%-32s %-40s %s -> %s\n", p->id, p->title, p->from, p->to);
-		profile_free(p);
-	}
-	if (!files.n)
-		printf("no bundled profiles found\n");
-	sv_free(&files);
-	return 0;
-}
-
-static int cmd_check(int argc, char **argv)
-{
-	if (argc < 2)
-		return usage_err("check needs at least one PROFILE%s", "");
-	int bad = 0;
-	for (int i = 1; i < argc; i++) {
-		char *cause = NULL;
-		char *path = profile_resolve(argv[i], &cause);
-		struct profile *p = path ? profile_load(path, &cause) : NULL;
-		if (!p) {
-			fprintf(stderr, "%s\n", cause);
-			bad = 1;
-		} else
-			printf("%s: ok (%s, %zu steps)\n", path, p->id, p->nsteps);
-		profile_free(p);
-		free(path);
-		free(cause);
-	}
-	return bad ? EXIT_USAGE : 0;
-}
 
 struct runargs {
 	const char *profile, *answers, *run_id, *scenario;
@@ -391,7 +313,7 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
-	{"list", cmd_list},     {"check", cmd_check},   {"plan", cmd_plan},   {"run", cmd_run},
+	{"plan", cmd_plan},     {"run", cmd_run},
 	{"sandbox", cmd_sandbox}, {"attach", cmd_attach}, {"watch", cmd_watch}, {"sim-http", cmd_simhttp},
 	{"rollback", cmd_rollback},
 	{"sessions", cmd_sessions}, {"replay", cmd_replay}, {"bundle", cmd_bundle},
@@ -400,12 +322,9 @@ static const struct {
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	if (argc < 2)
-		return fputs(usage_text, stderr), EXIT_USAGE;
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
-		return fputs(usage_text, stdout), 0;
-	if (!strcmp(argv[1], "--version"))
-		return printf("upwiz %s\n", UPWIZ_VERSION), 0;
+	int rc = light_main(argc, argv);   /* list, check, --help, --version (cli/light.c) */
+	if (rc >= 0)
+		return rc;
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

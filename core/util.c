@@ -1,6 +1,7 @@
 /*
  * util.c: allocation that dies through one hook, strings, files written atomically,
- * SHA-256 via libcrypto, clocks, and the fault-injection seam.
+ * clocks, and the fault-injection seam. Only libc: the lean front `upwiz` links this file
+ * (SHA-256, which needs libcrypto, is in core/sha256.c).
  *
  * write_file_atomic is the one place that knows how to replace a file so a crash
  * leaves either the old or the new content, never a mix: temp file beside the target,
@@ -20,8 +21,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <openssl/evp.h>
 
 static void (*fatal_hook)(void);
 
@@ -415,49 +414,6 @@ const char *path_basename(const char *p)
 {
 	const char *s = strrchr(p, '/');
 	return s ? s + 1 : p;
-}
-
-/* ---- hashing */
-
-void sha256_hex(const void *buf, size_t len, char hex[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
-
-int sha256_file(const char *path, char hex[65], char **cause)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			set_cause(cause, "%s: %s", path, strerror(errno));
-			EVP_MD_CTX_free(ctx);
-			close(fd);
-			return -1;
-		}
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-	}
-	close(fd);
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
 }
 
 /* ---- time */

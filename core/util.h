@@ -74,7 +74,7 @@ char *path_join(const char *a, const char *b);      /* caller frees */
 char *path_dirname(const char *p);                  /* caller frees */
 const char *path_basename(const char *p);           /* borrowed, points into p */
 
-/* SHA-256 through OpenSSL's libcrypto (EVP): hex is 64 chars + NUL. */
+/* SHA-256 through OpenSSL's libcrypto (EVP), in core/sha256.c: hex is 64 chars + NUL. */
 void sha256_hex(const void *buf, size_t len, char hex[65]);
 int sha256_file(const char *path, char hex[65], char **cause);
 

@@ -8,8 +8,10 @@
 #       do database, HTTP or process work for the engine (db, dump, http, httpsim, mysqld, world,
 #       engine, actions/): a front end only talks to the engine over its socket (client + view).
 #  2. Symbols (with LIB_DIR, run after the libraries are archived): libupwiz_core.a has no
-#     undefined curses symbol, libupwiz_tui.a no undefined mysql_/curl_/yaml_ symbol. This
-#     catches a call that reached the library without an include we know of (a local prototype).
+#     undefined curses symbol, libupwiz_tui.a no undefined mysql_/curl_/yaml_ symbol,
+#     libupwiz_base.a (the profile loader the lean `upwiz` links) nothing from MySQL, curl,
+#     libarchive, libcrypto, jansson or curses. This catches a call that reached the library
+#     without an include we know of (a local prototype).
 # Prints every violation as FILE:LINE: message and exits 1 if there is any.
 set -uo pipefail
 root=${1:?usage: layering.sh SRC_ROOT [LIB_DIR]}
@@ -58,6 +60,8 @@ if [ -n "$libdir" ]; then
 	sym "$libdir/libupwiz_core.a" ' U (initscr|newterm|endwin|[wm]v?w?(add|get|print|refresh|move|erase|clear)[a-z_]*|setupterm|tigetstr|tputs|cbreak|noecho|keypad|curs_set|start_color|init_pair|use_default_colors|doupdate|newwin|delwin)$' \
 		"upwiz_core must not link curses"
 	sym "$libdir/libupwiz_tui.a" ' U (mysql_|mariadb_|curl_|yaml_)' "upwiz_tui must not link MySQL, curl or libyaml"
+	sym "$libdir/libupwiz_base.a" ' U (mysql_|mariadb_|curl_|archive_|EVP_|SHA[0-9]|OPENSSL_|json_|initscr|newterm|endwin|setupterm|tigetstr|w?refresh)' \
+		"upwiz_base (the lean upwiz: list, check) links libc and libyaml only"
 fi
 
 if [ $bad -ne 0 ]; then

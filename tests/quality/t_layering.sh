@@ -2,7 +2,8 @@
 # The layering is enforced, not hoped for: scripts/layering.sh passes on the tree, and fails
 # (naming the file and line) on planted violations: core/ including curses or a front end,
 # tui/ or screens/ including MySQL/curl or the engine's database module, a core archive with a
-# curses symbol, a tui archive with a mysql symbol. Last, a CMake build of a copy of the tree
+# curses symbol, a tui archive with a mysql symbol, a base archive (the lean upwiz) with a
+# libcrypto or mysql symbol. Last, a CMake build of a copy of the tree
 # with one planted core/ file including <curses.h> fails before anything compiles.
 set -u
 src=${UPWIZ_SOURCE_DIR:?}
@@ -51,6 +52,14 @@ t "a core archive calling initscr fails" '[ $rc -eq 1 ] && grep -q "libupwiz_cor
 rm "$tmp/lib/libupwiz_core.a"; ar rcs "$tmp/lib/libupwiz_tui.a" "$tmp/m.o"
 out=$(bash "$chk" "$tmp/empty" "$tmp/lib" 2>&1); rc=$?
 t "a tui archive calling mysql_init fails" '[ $rc -eq 1 ] && grep -q "U mysql_init" <<<"$out"'
+rm "$tmp/lib/libupwiz_tui.a"
+printf 'int EVP_Digest(void);\nint e(void) { return EVP_Digest(); }\n' > "$tmp/e.c"
+cc -c "$tmp/e.c" -o "$tmp/e.o" && ar rcs "$tmp/lib/libupwiz_base.a" "$tmp/ok.o" "$tmp/e.o"
+out=$(bash "$chk" "$tmp/empty" "$tmp/lib" 2>&1); rc=$?
+t "a base archive (the lean upwiz) calling libcrypto fails" '[ $rc -eq 1 ] && grep -q "libupwiz_base.a:e.o: .*U EVP_Digest" <<<"$out"'
+ar rcs "$tmp/lib/libupwiz_base.a" "$tmp/m.o"
+out=$(bash "$chk" "$tmp/empty" "$tmp/lib" 2>&1); rc=$?
+t "a base archive calling mysql_init fails" '[ $rc -eq 1 ] && grep -q "libupwiz_base.a:m.o: .*U mysql_init" <<<"$out"'
 
 # the build: a copy of the tree (tracked files) with one planted violation
 if command -v git >/dev/null && git -C "$src" rev-parse >/dev/null 2>&1; then
