@@ -19,7 +19,7 @@ trap 'rm -rf "$T"' EXIT
 SAN=
 nm "$B/libupwiz_core.a" 2>/dev/null | grep -q __asan_report && SAN="-fsanitize=address,undefined"
 cc -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE $SAN -I"$UPWIZ_SOURCE_DIR" \
-	-o "$T/render" "$UPWIZ_SOURCE_DIR/tests/screen/render.c" "$B/libupwiz_tui.a" "$B/libupwiz_core.a" \
+	-o "$T/render" "$UPWIZ_SOURCE_DIR/tests/screen/render.c" "$B/libupwiz_tui.a" "$B/libupwiz_core.a" "$B/libupwiz_base.a" \
 	$(pkg-config --libs jansson ncursesw libcrypto) -lpthread || { echo "FAIL: render does not build"; exit 1; }
 python3 "$UPWIZ_SOURCE_DIR/tests/screen/linkis_story.py" >"$T/story.jsonl"
 n=$(wc -l <"$T/story.jsonl")
