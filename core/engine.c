@@ -255,6 +255,49 @@ static void write_meta(struct run *r, const char *target, const char *target_sha
 	json_decref(o);
 }
 
+/* name=value of every variable (secrets included: it stays in memory, for vars_journal_changes). */
+static void vars_snapshot(const struct vars *v, struct strvec *out)
+{
+	for (size_t i = 0; i < vars_count(v); i++) {
+		const char *n = vars_name_at(v, i);
+		const char *val = vars_get(v, n);
+		sv_push_owned(out, xasprintf("%s=%s", n, val ? val : ""));
+	}
+}
+
+/*
+ * A step that finished may have captured values (a command's output, a check, tokens read from the
+ * database) that later steps use. A resume skips the step, so the values are journaled with it:
+ * "var_value" with the value, or for a secret only its name (a secret never reaches the journal;
+ * the resume runs that step again to read it anew).
+ */
+static void vars_journal_changes(struct run *r, const struct strvec *before)
+{
+	struct strvec now = STRVEC_INIT;
+	vars_snapshot(r->vars, &now);
+	for (size_t i = 0; i < now.n; i++) {
+		int same = 0;
+		for (size_t k = 0; k < before->n && !same; k++)
+			same = strcmp(before->v[k], now.v[i]) == 0;
+		if (same || str_starts(now.v[i], "UPWIZ_"))   /* the engine's own (a loop's iteration) */
+			continue;
+		size_t n = strcspn(now.v[i], "=");
+		char *name = xstrndup(now.v[i], n);
+		if (vars_is_secret(r->vars, name))
+			run_journal(r, "var_value", "\"name\":\"%s\",\"secret\":true", name);
+		else {
+			json_t *j = json_string(now.v[i] + n + 1);
+			char *val = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+			if (val)
+				run_journal(r, "var_value", "\"name\":\"%s\",\"value\":%s", name, val);
+			free(val);
+			json_decref(j);
+		}
+		free(name);
+	}
+	sv_free(&now);
+}
+
 /*
  * A backup the interrupted run verified counts for the resume only if it is still what was
  * verified: the file is there and its SHA-256 is the journaled one (someone may have cleaned the
@@ -314,6 +357,16 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 					sv_push(&redo, step);   /* and its step runs again: a new backup, verified */
 			}
 		}
+		if (t && strcmp(t, "var_value") == 0) {
+			const char *name = json_string_value(json_object_get(o, "name"));
+			const char *val = json_string_value(json_object_get(o, "value"));
+			if (name && val)
+				vars_set(r->vars, name, val, 0);
+			else if (name && step) {
+				ev_log(r, "info", "step %s runs again: the secret %s it read is not kept in the journal", step, name);
+				sv_push(&redo, step);
+			}
+		}
 		if (t && (strcmp(t, "iter_done") == 0 || strcmp(t, "command") == 0))
 			foreach_adopt(r, o);   /* a loop resumes at its first iteration not done */
 		if (t && strcmp(t, "answer") == 0) {
@@ -337,7 +390,7 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 		/* Statement, backup and answer records carry over (marked adopted_from), so sqlapply resumes at
 		 * the exact statement and a resume of this run finds them again. */
 		if (t && (str_starts(t, "stmt_") || strcmp(t, "file_precond") == 0 || strcmp(t, "backup") == 0 ||
-			  strcmp(t, "answer") == 0)) {
+			  strcmp(t, "answer") == 0 || strcmp(t, "var_value") == 0)) {
 			char *type = xstrdup(t);
 			json_object_del(o, "t");
 			json_object_del(o, "ts");
@@ -359,7 +412,7 @@ static void adopt_journal(struct run *r, const char *old_id, struct strvec *done
 	for (size_t k = 0; k < redo.n; k++)
 		for (size_t d = 0; d < done_steps->n; d++)
 			if (strcmp(done_steps->v[d], redo.v[k]) == 0) {
-				ev_log(r, "warn", "step %s runs again: its backup no longer is what was verified", redo.v[k]);
+				ev_log(r, "warn", "step %s runs again (see above)", redo.v[k]);
 				free(done_steps->v[d]);
 				done_steps->v[d] = xstrdup("");   /* no step has an empty id */
 			}
@@ -655,6 +708,8 @@ int engine_run(const struct engine_opts *o)
 		}
 		ev_step(r, s->id, "running", NULL);
 		run_journal(r, "step_enter", "");
+		struct strvec vars_before = STRVEC_INIT;
+		vars_snapshot(r->vars, &vars_before);
 		{
 			char site[96];
 			snprintf(site, sizeof site, "step:%s", s->id);
@@ -683,6 +738,9 @@ int engine_run(const struct engine_opts *o)
 				sv_push_owned(&r->done_notes, xasprintf("SKIPPED step %s after a failure", s->id));
 			break;
 		}
+		if (res == STEP_OK && !rolled_back)
+			vars_journal_changes(r, &vars_before);   /* before step_done: a resume skips the step */
+		sv_free(&vars_before);
 		run_reversibility_update(r);   /* e.g. the backup is verified now: later steps can be undone */
 		if (rolled_back) {
 			ev_step(r, s->id, "failed", "rolled back");
