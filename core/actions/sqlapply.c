@@ -53,45 +53,34 @@ struct sfile {
 	struct sql_script sc;
 };
 
-static int in_list(const struct strvec *v, const char *key)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->v[i], key) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * What this step's journal says about each statement ("file#index"): done (sent and answered, found
- * applied by a check, already applied, skipped by the operator or by a precondition), or in flight
- * (begun, never answered). begun/begun_sha: the checksum journaled when each was sent, so a script
- * that changed since cannot be resumed by position.
+ * What this step's journal says about each statement, keyed "file#index" (jansson objects as hash
+ * tables: a resume of a 100k-statement file must not compare every key with every other): done
+ * (sent and answered, found applied by a check, already applied, skipped by the operator or by a
+ * precondition), in flight (begun, never answered), begun (key -> the checksum journaled when it
+ * was sent, so a script that changed since cannot be resumed by position), queued (stmt_next
+ * without an outcome: key -> checksum) and oldboot (keys whose last begin/next came from another
+ * boot of the machine).
  */
 struct jstate {
-	struct strvec done, inflight, begun, begun_sha;
-	struct strvec queued, queued_sha;   /* stmt_next without an outcome, journal order */
-	struct strvec oldboot;              /* keys whose begin/next was written in another boot */
-	int other_boot;                     /* the machine restarted since: in-doubt rules of the header */
+	json_t *done, *inflight, *begun, *queued, *oldboot;
+	int other_boot;   /* the machine restarted since: the in-doubt rules of the header */
 };
 
-static void sv_remove(struct strvec *v, const char *key)
-{
-	for (size_t k = 0; k < v->n; k++)
-		if (strcmp(v->v[k], key) == 0) {
-			free(v->v[k]);
-			v->v[k] = v->v[--v->n];
-			v->v[v->n] = NULL;
-			return;
-		}
-}
+static int has(json_t *set, const char *key) { return json_object_get(set, key) != NULL; }
 
 static void load_done(struct run *r, const struct pstep *s, struct jstate *js)
 {
+	js->done = json_object(), js->inflight = json_object(), js->begun = json_object();
+	js->queued = json_object(), js->oldboot = json_object();
 	char *jpath = xasprintf("%s/journal.jsonl", r->run_dir);
 	struct strvec lines = STRVEC_INIT;
 	journal_read_lines(jpath, &lines, NULL);
 	free(jpath);
 	for (size_t i = 0; i < lines.n; i++) {
+		/* cheap filter first: most lines of a long run are statements of this step, but not all */
+		if (!strstr(lines.v[i], "\"t\":\"stmt_"))
+			continue;
 		json_t *o = json_loads(lines.v[i], 0, NULL);
 		if (!o)
 			continue;
@@ -105,65 +94,51 @@ static void load_done(struct run *r, const struct pstep *s, struct jstate *js)
 			int begin = strcmp(t, "stmt_begin") == 0, next = strcmp(t, "stmt_next") == 0;
 			if (begin || next) {
 				/* lines older than this field were fsync'd one by one: same rules as this boot */
-				sv_remove(&js->oldboot, key);
 				if (boot && strcmp(boot, boot_id()) != 0)
-					sv_push(&js->oldboot, key);
+					json_object_set_new(js->oldboot, key, json_true());
+				else
+					json_object_del(js->oldboot, key);
 			}
 			if (begin) {
-				if (!in_list(&js->inflight, key))
-					sv_push(&js->inflight, key);
-				sv_remove(&js->begun_sha, key);   /* parallel lists: keep one entry per key */
-				sv_remove(&js->begun, key);
-				sv_push(&js->begun, key);
-				sv_push_owned(&js->begun_sha, xasprintf("%s=%s", key, sha ? sha : ""));
+				json_object_set_new(js->inflight, key, json_true());
+				json_object_set_new(js->begun, key, json_string(sha ? sha : ""));
 			} else if (next) {
-				if (!in_list(&js->queued, key))
-					sv_push(&js->queued, key);
-				sv_remove(&js->queued_sha, key);
-				sv_push_owned(&js->queued_sha, xasprintf("%s=%s", key, sha ? sha : ""));
+				json_object_set_new(js->queued, key, json_string(sha ? sha : ""));
 			} else if (strcmp(t, "stmt_failed") == 0 || strcmp(t, "stmt_withdrawn") == 0) {
 				/* the server answered with an error, or the statement was never sent: nothing landed */
-				sv_remove(&js->inflight, key);
-				sv_remove(&js->queued, key);
+				json_object_del(js->inflight, key);
+				json_object_del(js->queued, key);
 			} else if (strcmp(t, "stmt_checked") == 0) {
 				/* the outcome follows as stmt_done (applied) or a new stmt_begin (sent again) */
 			} else {
-				if (!in_list(&js->done, key))
-					sv_push(&js->done, key);
-				sv_remove(&js->inflight, key);
-				sv_remove(&js->queued, key);
+				json_object_set_new(js->done, key, json_true());
+				json_object_del(js->inflight, key);
+				json_object_del(js->queued, key);
 			}
 			free(key);
 		}
 		json_decref(o);
 	}
 	sv_free(&lines);
-	for (size_t k = 0; k < js->inflight.n && !js->other_boot; k++)
-		js->other_boot = in_list(&js->oldboot, js->inflight.v[k]);
-	for (size_t k = 0; k < js->queued.n && !js->other_boot; k++)
-		js->other_boot = in_list(&js->oldboot, js->queued.v[k]);
-
+	const char *key;
+	json_t *v;
+	json_object_foreach(js->inflight, key, v) js->other_boot |= has(js->oldboot, key);
+	json_object_foreach(js->queued, key, v) js->other_boot |= has(js->oldboot, key);
 	if (!js->other_boot)
 		return;
 	/* After a reboot a queued statement may have been sent with its begin line lost: it is in
-	 * doubt like one in flight, and what it was sent as must match the script too. */
-	for (size_t k = 0; k < js->queued.n; k++) {
-		const char *key = js->queued.v[k];
-		if (in_list(&js->inflight, key))
-			continue;
-		sv_push(&js->inflight, key);
-		for (size_t q = 0; q < js->queued_sha.n; q++)
-			if (str_starts(js->queued_sha.v[q], key) && js->queued_sha.v[q][strlen(key)] == '=' && !in_list(&js->begun, key)) {
-				sv_push(&js->begun, key);
-				sv_push(&js->begun_sha, js->queued_sha.v[q]);
-			}
+	 * doubt like one in flight, and what it was queued as must match the script too. */
+	json_object_foreach(js->queued, key, v) {
+		json_object_set_new(js->inflight, key, json_true());
+		if (!has(js->begun, key))
+			json_object_set(js->begun, key, v);
 	}
 }
 
 static void jstate_free(struct jstate *js)
 {
-	sv_free(&js->done), sv_free(&js->inflight), sv_free(&js->begun), sv_free(&js->begun_sha);
-	sv_free(&js->queued), sv_free(&js->queued_sha), sv_free(&js->oldboot);
+	json_decref(js->done), json_decref(js->inflight), json_decref(js->begun);
+	json_decref(js->queued), json_decref(js->oldboot);
 }
 
 static int already_code(const struct pstep *s, unsigned code)
@@ -340,7 +315,7 @@ static void queue_next(struct run *r, const struct jstate *js, const struct sfil
 		return;
 	const struct sql_stmt *nx = &sf->sc.v[i + 1];
 	char *key = xasprintf("%s#%zu", sf->path, i + 2);
-	int known = in_list(&js->done, key) || in_list(&js->inflight, key);
+	int known = has(js->done, key) || has(js->inflight, key);
 	free(key);
 	if (known)
 		return;
@@ -366,22 +341,22 @@ static void withdraw_ahead(struct run *r, const struct sfile *files, struct ahea
  * were never sent (each waits for the one before it to answer). Recorded, and no longer in doubt. */
 static void withdraw_rest(struct run *r, struct jstate *js, const struct sfile *files, size_t nf, size_t f, size_t idx1)
 {
-	for (size_t k = 0; k < js->inflight.n;) {
-		const char *key = js->inflight.v[k];
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(js->inflight, tmp, key, v) {
 		const char *h = strrchr(key, '#');
 		size_t g = nf;
 		for (size_t x = 0; h && x < nf; x++)
 			if (strlen(files[x].path) == (size_t)(h - key) && strncmp(files[x].path, key, (size_t)(h - key)) == 0)
 				g = x;
 		size_t idx = h ? (size_t)strtoul(h + 1, NULL, 10) : 0;
-		if (g == nf || g < f || (g == f && idx <= idx1)) {
-			k++;
+		if (g == nf || g < f || (g == f && idx <= idx1))
 			continue;
-		}
 		run_journal(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", files[g].path, idx);
 		ev_log(r, "info", "-> so %s statement %zu, queued after it, was never sent: it is sent in its turn",
 		       path_basename(files[g].path), idx);
-		sv_remove(&js->inflight, key);   /* frees key: k now names the next entry */
+		json_object_del(js->inflight, key);
 	}
 }
 
@@ -428,39 +403,46 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 
 	load_done(r, s, &js);
 	/* Resume goes by position: only when every statement sent before has the same text now. */
-	for (size_t k = 0; k < js.begun_sha.n; k++) {
-		const char *kv = js.begun_sha.v[k];
-		const char *eq = strrchr(kv, '=');
-		const char *hash = strrchr(kv, '#');
-		for (size_t f = 0; hash && eq && f < nf; f++) {
-			size_t pl = strlen(files[f].path);
-			if ((size_t)(hash - kv) != pl || strncmp(kv, files[f].path, pl) != 0)
-				continue;
-			long idx = strtol(hash + 1, NULL, 10);
-			char sha[65] = "";
-			if (idx >= 1 && (size_t)idx <= files[f].sc.n)
-				sqlsplit_checksum(&files[f].sc.v[idx - 1], sha);
-			if (strcmp(sha, eq + 1) != 0) {
-				ev_log(r, "error", "%s statement %ld is not the statement the interrupted run sent (sha256 %.12s… then, %.12s… now): "
-				       "the script changed, so resuming by position would be wrong. Put the original script back, or "
-				       "start over without resuming.", files[f].path, idx, eq + 1, sha[0] ? sha : "none");
-				ev_body(r, sb_str(&plan));
-				goto out;
+	{
+		const char *kv;
+		json_t *shav;
+		json_object_foreach(js.begun, kv, shav) {
+			const char *was = json_string_value(shav);
+			const char *hash = strrchr(kv, '#');
+			for (size_t f = 0; hash && was && f < nf; f++) {
+				size_t pl = strlen(files[f].path);
+				if ((size_t)(hash - kv) != pl || strncmp(kv, files[f].path, pl) != 0)
+					continue;
+				long idx = strtol(hash + 1, NULL, 10);
+				char sha[65] = "";
+				if (idx >= 1 && (size_t)idx <= files[f].sc.n)
+					sqlsplit_checksum(&files[f].sc.v[idx - 1], sha);
+				if (strcmp(sha, was) != 0) {
+					ev_log(r, "error", "%s statement %ld is not the statement the interrupted run sent (sha256 %.12s… then, %.12s… now): "
+					       "the script changed, so resuming by position would be wrong. Put the original script back, or "
+					       "start over without resuming.", files[f].path, idx, was, sha[0] ? sha : "none");
+					ev_body(r, sb_str(&plan));
+					goto out;
+				}
 			}
 		}
 	}
-	if (js.done.n) {
-		sb_addf(&plan, "Resuming: %zu statements are done (journal); the rest follow.\n", js.done.n);
-		ev_log(r, "info", "resuming: %zu statements of this step are already applied (journal)", js.done.n);
+	if (json_object_size(js.done)) {
+		sb_addf(&plan, "Resuming: %zu statements are done (journal); the rest follow.\n", json_object_size(js.done));
+		ev_log(r, "info", "resuming: %zu statements of this step are already applied (journal)", json_object_size(js.done));
 	}
-	if (js.other_boot && js.inflight.n)
+	if (js.other_boot && json_object_size(js.inflight))
 		ev_log(r, "warn", "the machine restarted since the run stopped: the journal's last lines may have been lost with "
 		       "the page cache, so the statements queued last are checked in order, until one is found not applied");
-	for (size_t i = 0; i < js.inflight.n; i++) {
-		const char *when = js.other_boot ? "May have been sent before the restart" : "In flight when the engine stopped";
-		sb_addf(&plan, "%s: %s (checked against the database before anything else).\n", when, js.inflight.v[i]);
-		ev_log(r, "warn", "statement %s %s: it is checked against the database before anything else", js.inflight.v[i],
-		       js.other_boot ? "may have been sent before the machine restarted" : "was in flight when the engine stopped");
+	{
+		const char *key;
+		json_t *v;
+		json_object_foreach(js.inflight, key, v) {
+			const char *when = js.other_boot ? "May have been sent before the restart" : "In flight when the engine stopped";
+			sb_addf(&plan, "%s: %s (checked against the database before anything else).\n", when, key);
+			ev_log(r, "warn", "statement %s %s: it is checked against the database before anything else", key,
+			       js.other_boot ? "may have been sent before the machine restarted" : "was in flight when the engine stopped");
+		}
 	}
 	ev_body(r, sb_str(&plan));
 
@@ -504,7 +486,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		int touched = 0;
 		for (size_t i = 0; i < files[f].sc.n && !touched; i++) {
 			char *key = xasprintf("%s#%zu", files[f].path, i + 1);
-			touched = in_list(&js.done, key) || in_list(&js.inflight, key);
+			touched = has(js.done, key) || has(js.inflight, key);
 			free(key);
 		}
 		if (files[f].pf->unless && !touched) {
@@ -532,8 +514,8 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		for (size_t i = 0; i < files[f].sc.n; i++, n++) {
 			struct sql_stmt *st = &files[f].sc.v[i];
 			char *key = xasprintf("%s#%zu", files[f].path, i + 1);
-			int was_inflight = in_list(&js.inflight, key);
-			int was_done = in_list(&js.done, key);
+			int was_inflight = has(js.inflight, key);
+			int was_done = has(js.done, key);
 			free(key);
 			if (was_done && !was_inflight) {
 				if (strstr(st->text, ":=")) {   /* session variables died with the old connection */
