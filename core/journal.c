@@ -89,15 +89,6 @@ static void *syncer(void *arg)
 	return NULL;
 }
 
-int journal_append(struct journal *j, const char *type, const char *members)
-{
-	if (!j)
-		return -1;
-	pthread_mutex_lock(&j->mu);
-	uint64_t seq = write_line_locked(j, type, members);
-	pthread_mutex_unlock(&j->mu);
-	return seq ? journal_wait(j, seq) : -1;
-}
 
 uint64_t journal_write(struct journal *j, const char *type, const char *members)
 {
@@ -107,6 +98,12 @@ uint64_t journal_write(struct journal *j, const char *type, const char *members)
 	uint64_t seq = write_line_locked(j, type, members);
 	pthread_mutex_unlock(&j->mu);
 	return seq;
+}
+
+int journal_append(struct journal *j, const char *type, const char *members)
+{
+	uint64_t seq = journal_write(j, type, members);
+	return seq ? journal_wait(j, seq) : -1;
 }
 
 void journal_kick(struct journal *j)

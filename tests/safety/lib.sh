@@ -124,3 +124,26 @@ sf_san() {
 	done
 	return 0
 }
+
+# The newest run finished the Linkis SQL step.
+sf_applied_all() { grep -q '"t":"step_done","ts":[0-9.]*,"step":"sql-apply"}' "$(sf_last_run)/journal.jsonl"; }
+# sf_exactly_once N: every one of the step's N statements is accounted for exactly once in the newest
+# journal (adopted records included): one stmt_done (sent and answered, or found applied by the
+# check) or one stmt_precond.
+sf_exactly_once() {
+	local j=$(sf_last_run)/journal.jsonl
+	local keys=$(grep -E '"t":"(stmt_done|stmt_precond)"' "$j" | grep -oE '"file":"[^"]*","index":[0-9]+' | sort)
+	[ "$(echo "$keys" | wc -l)" -eq "$1" ] && [ "$(echo "$keys" | sort -u | wc -l)" -eq "$1" ]
+}
+
+# The setup of the SQL-apply fault tests: the world, a snapshot of its 1.3.2 database in
+# $T/base.sql, answers up to the SQL apply in $T/a.yaml (resume accepted), NSTMT statements.
+sf_apply_setup() {
+	sf_world
+	sf_snapshot "$T/base.sql"
+	sf_answers "$T/a.yaml" 'precautions: "yes"' 'env-check: "yes"' 'clear-tables: "1"' 'backup: "yes"' 'sql-apply: "yes"'
+	echo 'resume: yes' >> "$T/a.yaml"
+	NSTMT=23
+}
+applied_all() { sf_applied_all; }
+exactly_once() { sf_exactly_once "$NSTMT"; }

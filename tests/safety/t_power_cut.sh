@@ -15,18 +15,7 @@
 #                  was never sent either (recorded as withdrawn, not checked, not asked)
 . "$(dirname "$0")/lib.sh"
 
-sf_world
-sf_snapshot "$T/base.sql"
-sf_answers "$T/a.yaml" 'precautions: "yes"' 'env-check: "yes"' 'clear-tables: "1"' 'backup: "yes"' 'sql-apply: "yes"'
-echo 'resume: yes' >> "$T/a.yaml"
-NSTMT=23
-
-applied_all() { grep -q '"t":"step_done","ts":[0-9.]*,"step":"sql-apply"}' "$(sf_last_run)/journal.jsonl"; }
-exactly_once() {
-	local j=$(sf_last_run)/journal.jsonl
-	local keys=$(grep -E '"t":"(stmt_done|stmt_precond)"' "$j" | grep -oE '"file":"[^"]*","index":[0-9]+' | sort)
-	[ "$(echo "$keys" | wc -l)" -eq $NSTMT ] && [ "$(echo "$keys" | sort -u | wc -l)" -eq $NSTMT ]
-}
+sf_apply_setup
 
 sf_run --answers "$T/a.yaml" > "$T/ref.out" 2>&1
 t "the uninterrupted run applies the SQL" 'applied_all'

@@ -19,22 +19,7 @@ echo "seed: $SEED (replay with UPWIZ_TEST_SEED=$SEED)"
 RANDOM=$SEED
 start=$(date +%s)
 
-sf_world
-sf_snapshot "$T/base.sql"
-sf_answers "$T/a.yaml" 'precautions: "yes"' 'env-check: "yes"' 'clear-tables: "1"' 'backup: "yes"' 'sql-apply: "yes"'
-echo 'resume: yes' >> "$T/a.yaml"
-NSTMT=23
-
-applied_all() {   # the newest run finished the SQL step (it then stops at connector-jar: no answer given)
-	grep -q '"t":"step_done","ts":[0-9.]*,"step":"sql-apply"}' "$(sf_last_run)/journal.jsonl"
-}
-# Every statement of the step is accounted for exactly once in the newest journal (adopted records
-# included): one stmt_done (sent and answered, or found applied by the check) or one stmt_precond.
-exactly_once() {
-	local j=$(sf_last_run)/journal.jsonl
-	local keys=$(grep -E '"t":"(stmt_done|stmt_precond)"' "$j" | grep -oE '"file":"[^"]*","index":[0-9]+' | sort)
-	[ "$(echo "$keys" | wc -l)" -eq $NSTMT ] && [ "$(echo "$keys" | sort -u | wc -l)" -eq $NSTMT ]
-}
+sf_apply_setup
 
 # The uninterrupted reference.
 sf_run --answers "$T/a.yaml" > "$T/ref.out" 2>&1
