@@ -562,6 +562,15 @@ static void tap(void *ud, const char *line, size_t len)
 		print_progress(p, o);
 	} else if (strcmp(t, "log") == 0) {
 		print_log(p, o);
+	} else if (strcmp(t, "skipped") == 0) {
+		/* this front end fell behind a flood: the engine sent the tail only */
+		const json_t *jn = json_object_get(o, "lines");
+		if (json_is_integer(jn)) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "[... %lld lines not shown: the run's log has every line]",
+				 (long long)json_integer_value(jn));
+			block(p, "   | ", C_DIM, msg);
+		}
 	} else if (strcmp(t, "ask") == 0) {
 		if (p->v->ask && jstr(o, "qid") && strcmp(p->v->ask->qid, jstr(o, "qid")) == 0) {
 			print_question(p);

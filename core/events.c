@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include <jansson.h>
 
@@ -135,16 +134,26 @@ void ev_log(struct run *r, const char *level, const char *fmt, ...)
 }
 
 /* Child output: control characters become spaces/escaped, invalid UTF-8 becomes U+FFFD, so a
- * vendor script cannot move the operator's cursor or change the terminal's modes. */
-void ev_output(struct run *r, const char *line, size_t len)
+ * vendor script cannot move the operator's cursor or change the terminal's modes. out has room
+ * for 4 * len bytes (a tab becomes four spaces, an invalid byte three); returns the length. */
+static size_t sanitize(char *out, const char *line, size_t len)
 {
-	struct strbuf sb = STRBUF_INIT;
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
+	size_t o = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)line[i];
+		if (c >= 0x20 && c < 0x7f) {
+			/* the common case: a run of printable ASCII, copied at once */
+			size_t j = i + 1;
+			while (j < len && (unsigned char)line[j] >= 0x20 && (unsigned char)line[j] < 0x7f)
+				j++;
+			memcpy(out + o, line + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
 		if (c == '\t') {
-			sb_adds(&sb, "    ");
+			memcpy(out + o, "    ", 4);
+			o += 4;
 			i++;
 			continue;
 		}
@@ -160,26 +169,37 @@ void ev_output(struct run *r, const char *line, size_t len)
 			i++;
 			continue;
 		}
-		if (c < 0x80) {
-			sb_addc(&sb, (char)c);
-			i++;
-			continue;
-		}
 		/* Validate one UTF-8 sequence by hand: the locale may not be UTF-8 in the engine. */
 		int n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
 		int ok = n > 0 && i + (size_t)n <= len;
 		for (int k = 1; ok && k < n; k++)
 			ok = ((unsigned char)line[i + (size_t)k] & 0xc0) == 0x80;
 		if (ok) {
-			sb_add(&sb, line + i, (size_t)n);
+			memcpy(out + o, line + i, (size_t)n);
+			o += (size_t)n;
 			i += (size_t)n;
 		} else {
-			sb_adds(&sb, "\xef\xbf\xbd");
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
 			i++;
 		}
 	}
-	ev_log(r, "out", "%s", sb_str(&sb));
-	sb_free(&sb);
+	return o;
+}
+
+/* The line goes to the hub's pending batch (core/hub.h): redaction, encoding and the writes
+ * happen once per batch, not once per line, so a flooding child is not held back. */
+void ev_output(struct run *r, const char *line, size_t len)
+{
+	if (!r->hub)
+		return;
+	char local[4096];
+	local[0] = '\0';   /* (an empty line: nothing written) */
+	char *buf = len <= sizeof local / 4 ? local : xmalloc(len * 4 + 1);
+	size_t n = sanitize(buf, line, len);
+	hub_output(r->hub, r->step ? r->step->id : NULL, buf, n);
+	if (buf != local)
+		free(buf);
 }
 
 /* ---- questions */

@@ -1,5 +1,20 @@
 /*
  * hub.c: the socket server, the event fan-out and the answer rendezvous (see hub.h).
+ *
+ * Child output. A flooding child must not wait for us, so its lines are not events one by one:
+ * hub_output() appends the sanitised line to a pending batch (a memcpy under the mutex), and the
+ * batch is flushed when it reaches PEND_MAX, when any other event, effect or log line is emitted
+ * (so the files keep the order in which things happened), when the hub stops, and by the hub
+ * thread PEND_FLUSH_MS after the batch's first line (a child that prints a line and goes quiet).
+ * A flush redacts the whole batch in one pass per secret, encodes one `log` event per line by
+ * hand (the text is valid UTF-8 without controls: only quotes and backslashes need escaping) and
+ * writes the batch to events.jsonl and run.log with one write each. The files keep every line.
+ *
+ * Clients are views. A client with more than CLIENT_BEHIND bytes unsent (a UI busy drawing, a
+ * slow link) skips output batches instead of queueing them; once it has caught up, or before
+ * any other event reaches it (order is kept), it gets a `skipped` event with the number of lines
+ * it missed and then the last CATCHUP_LINES of them from the log ring. A screen that shows 40
+ * rows loses nothing it could have shown; the files still have every line.
  */
 #include "core/hub.h"
 #include "core/rollback.h"
@@ -22,12 +37,24 @@
 
 #define MAX_CLIENTS 16
 #define CLIENT_OUT_MAX (32u << 20)
+#define CLIENT_BEHIND (256u << 10)   /* unsent bytes from which a client skips output batches */
+#define CATCHUP_LINES 500            /* lines a client that skipped gets again (the tail) */
+#define PEND_MAX (256u << 10)        /* a pending output batch is flushed at this size */
+#define PEND_FLUSH_MS 15             /* ... or this long after its first line */
 
 struct hclient {
 	int fd;
 	int control;                /* may answer */
 	struct strbuf out, in;
 	size_t out_off;
+	int skipping;               /* behind: output lines from skip_seq on were not queued */
+	unsigned long long skip_seq;
+	char *skip_step;
+};
+
+struct logslot {
+	char *s;
+	size_t len, cap;
 };
 
 struct hub {
@@ -40,8 +67,13 @@ struct hub {
 	struct hclient *cl[MAX_CLIENTS];
 	int ncl;
 	struct strvec backlog;
-	char **logring;
+	struct logslot *logring;    /* the last HUB_LOG_BACKLOG transient events; slots reused */
 	size_t loghead, loglen;
+	unsigned long long logseq;  /* transient events ever put in the ring */
+	struct strbuf pend;         /* pending output lines (sanitised, not yet redacted), '\n' after each */
+	char *pend_step;            /* their step (NULL: none) */
+	uint64_t pend_ms;           /* when the first of them came */
+	struct strbuf red, evb, logb;   /* flush scratch: redacted batch, its events, its log lines */
 	char **step_state;
 	FILE *events, *logf;
 	char *open_qid, *answer;
@@ -81,10 +113,160 @@ static void wake(struct hub *h)
 	(void)!write(h->wake[1], &c, 1);
 }
 
-static void client_queue(struct hclient *c, const char *line)
+static void client_queue_n(struct hclient *c, const char *line, size_t n)
 {
-	sb_adds(&c->out, line);
+	sb_add(&c->out, line, n);
 	sb_addc(&c->out, '\n');
+}
+
+static void client_queue(struct hclient *c, const char *line) { client_queue_n(c, line, strlen(line)); }
+
+static void ring_push(struct hub *h, const char *line, size_t n)
+{
+	struct logslot *sl = &h->logring[h->loghead];
+	if (n + 1 > sl->cap) {
+		size_t cap = n + 1 < 128 ? 128 : n + 1 + n / 4;
+		free(sl->s);
+		sl->s = xmalloc(cap);
+		sl->cap = cap;
+	}
+	memcpy(sl->s, line, n);
+	sl->s[n] = '\0';
+	sl->len = n;
+	h->loghead = (h->loghead + 1) % HUB_LOG_BACKLOG;
+	if (h->loglen < HUB_LOG_BACKLOG)
+		h->loglen++;
+	h->logseq++;
+}
+
+/* The i-th oldest entry of the ring (i < loglen). */
+static const struct logslot *ring_at(const struct hub *h, size_t i)
+{
+	return &h->logring[(h->loghead + HUB_LOG_BACKLOG - h->loglen + i) % HUB_LOG_BACKLOG];
+}
+
+/* A client that skipped output batches gets the count and the tail, in order, before anything
+ * else. Only output lines are skipped, and any other event catches the client up before it is
+ * queued, so the ring's entries from skip_seq on are exactly the lines the client missed. */
+static void client_catch_up(struct hub *h, struct hclient *c)
+{
+	if (!c->skipping)
+		return;
+	c->skipping = 0;
+	unsigned long long missed = h->logseq - c->skip_seq;
+	unsigned long long k = missed < CATCHUP_LINES ? missed : CATCHUP_LINES;
+	if (k > h->loglen)
+		k = h->loglen;
+	if (missed > k) {
+		json_t *o = json_pack("{s:s,s:f,s:I}", "t", "skipped", "ts", wall_time(), "lines", (json_int_t)(missed - k));
+		if (c->skip_step)
+			json_object_set_new(o, "step", json_string(c->skip_step));
+		char *line = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		if (line)
+			client_queue(c, line);
+		free(line);
+	}
+	for (size_t i = h->loglen - (size_t)k; i < h->loglen; i++)
+		client_queue_n(c, ring_at(h, i)->s, ring_at(h, i)->len);
+	free(c->skip_step);
+	c->skip_step = NULL;
+}
+
+/* Appends n bytes of s to sb as the inside of a JSON string. s is valid UTF-8. */
+static void json_esc(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sb_add(sb, s + start, i - start);
+		if (c == '"' || c == '\\') {
+			char e[2] = {'\\', (char)c};
+			sb_add(sb, e, 2);
+		} else {
+			char u[8];
+			snprintf(u, sizeof u, "\\u%04x", c);
+			sb_add(sb, u, 6);
+		}
+		start = i + 1;
+	}
+	sb_add(sb, s + start, n - start);
+}
+
+static void file_write(FILE *f, const struct strbuf *sb)
+{
+	if (f && sb->len) {
+		fwrite(sb->s, 1, sb->len, f);
+		fflush(f);
+	}
+}
+
+/* Flushes the pending output batch (see the top of this file). Called with the mutex held.
+ * Returns 1 when there was one (clients may have data: wake the hub thread). */
+static int pend_flush(struct hub *h)
+{
+	if (h->pend.len == 0)
+		return 0;
+	/* clients that skipped and have caught up get the tail before this batch */
+	for (int i = 0; i < h->ncl; i++) {
+		struct hclient *c = h->cl[i];
+		if (c->skipping && c->out.len - c->out_off < CLIENT_BEHIND / 4)
+			client_catch_up(h, c);
+	}
+	sb_reset(&h->red);
+	sb_reset(&h->evb);
+	sb_reset(&h->logb);
+	redactor_apply_sb(h->run->red, h->pend.s, h->pend.len, &h->red);
+	double t = wall_time();
+	char *iso = iso_time(t);
+	struct strbuf head = STRBUF_INIT, lhead = STRBUF_INIT;
+	sb_addf(&head, "{\"t\":\"log\",\"ts\":%.3f,\"level\":\"out\",\"step\":\"", t);
+	if (h->pend_step)
+		json_esc(&head, h->pend_step, strlen(h->pend_step));
+	sb_adds(&head, "\",\"text\":\"");
+	sb_addf(&lhead, "%s %-5s %s%s%s", iso, "out", h->pend_step ? "[" : "", h->pend_step ? h->pend_step : "",
+		h->pend_step ? "] " : "");
+	free(iso);
+	unsigned long long first = h->logseq;
+	const char *p = h->red.s, *end = h->red.s + h->red.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t at = h->evb.len;
+		sb_add(&h->evb, head.s, head.len);
+		json_esc(&h->evb, p, n);
+		sb_add(&h->evb, "\"}", 2);
+		ring_push(h, h->evb.s + at, h->evb.len - at);
+		sb_addc(&h->evb, '\n');
+		sb_add(&h->logb, lhead.s, lhead.len);
+		sb_add(&h->logb, p, n);
+		sb_addc(&h->logb, '\n');
+		p += n + 1;
+	}
+	sb_free(&head);
+	sb_free(&lhead);
+	file_write(h->events, &h->evb);
+	file_write(h->logf, &h->logb);
+	for (int i = 0; i < h->ncl; i++) {
+		struct hclient *c = h->cl[i];
+		if (!c->skipping && c->out.len - c->out_off > CLIENT_BEHIND) {
+			c->skipping = 1;
+			c->skip_seq = first;
+			c->skip_step = h->pend_step ? xstrdup(h->pend_step) : NULL;
+		}
+		if (!c->skipping)
+			sb_add(&c->out, h->evb.s, h->evb.len);
+	}
+	sb_reset(&h->pend);
+	/* the scratch buffers stay allocated for the next batch, unless a giant line grew them */
+	if (h->red.cap > 4 * PEND_MAX) {
+		sb_free(&h->red);
+		sb_free(&h->evb);
+		sb_free(&h->logb);
+	}
+	return 1;
 }
 
 static char *hello_line(struct hub *h, int control)
@@ -139,8 +321,9 @@ static void client_add(struct hub *h, int fd)
 	free(hello);
 	for (size_t i = 0; i < h->backlog.n; i++)
 		client_queue(c, h->backlog.v[i]);
+	pend_flush(h);   /* the output so far is part of the state the client gets */
 	for (size_t i = 0; i < h->loglen; i++)
-		client_queue(c, h->logring[(h->loghead + HUB_LOG_BACKLOG - h->loglen + i) % HUB_LOG_BACKLOG]);
+		client_queue_n(c, ring_at(h, i)->s, ring_at(h, i)->len);
 	h->cl[h->ncl++] = c;
 	pthread_cond_broadcast(&h->cv);
 }
@@ -152,6 +335,7 @@ static void client_drop(struct hub *h, int i)
 	close(c->fd);
 	sb_free(&c->out);
 	sb_free(&c->in);
+	free(c->skip_step);
 	free(c);
 	h->cl[i] = h->cl[--h->ncl];
 	if (was_control && h->ncl > 0) {
@@ -242,10 +426,17 @@ static void *hub_thread(void *arg)
 		for (int i = 0; i < ncl; i++)
 			pf[n++] = (struct pollfd){.fd = h->cl[i]->fd,
 						  .events = POLLIN | (h->cl[i]->out.len > h->cl[i]->out_off ? POLLOUT : 0)};
+		int timeout = -1;   /* idle: no wake-ups at all */
+		if (h->pend.len) {
+			uint64_t now = mono_ms(), due = h->pend_ms + PEND_FLUSH_MS;
+			timeout = now >= due ? 0 : (int)(due - now);
+		}
 		pthread_mutex_unlock(&h->mu);
-		if (poll(pf, (nfds_t)n, -1) < 0 && errno != EINTR)
+		if (poll(pf, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			return NULL;
 		pthread_mutex_lock(&h->mu);
+		if (h->pend.len && mono_ms() >= h->pend_ms + PEND_FLUSH_MS)
+			pend_flush(h);
 		int got_signal = 0;
 		if (pf[0].revents & POLLIN) {
 			char b[256];
@@ -268,8 +459,11 @@ static void *hub_thread(void *arg)
 			int bad = 0;
 			if (re & (POLLIN | POLLHUP | POLLERR))
 				bad = client_read(h, c) < 0;
-			if (!bad && (re & POLLOUT))
+			if (!bad && (re & POLLOUT)) {
 				bad = client_flush(c) < 0;
+				if (!bad && c->skipping && c->out.len == 0)
+					client_catch_up(h, c);   /* drained: the tail of what it skipped */
+			}
 			if (bad)
 				client_drop(h, i);
 		}
@@ -343,50 +537,79 @@ fail:
 void hub_emit(struct hub *h, const char *line, int is_log)
 {
 	pthread_mutex_lock(&h->mu);
+	pend_flush(h);
 	if (h->events) {
 		fputs(line, h->events);
 		fputc('\n', h->events);
 		fflush(h->events);
 	}
-	if (is_log) {
-		free(h->logring[h->loghead]);
-		h->logring[h->loghead] = xstrdup(line);
-		h->loghead = (h->loghead + 1) % HUB_LOG_BACKLOG;
-		if (h->loglen < HUB_LOG_BACKLOG)
-			h->loglen++;
-	} else
-		sv_push(&h->backlog, line);
 	for (int i = h->ncl - 1; i >= 0; i--) {
 		if (h->cl[i]->out.len > CLIENT_OUT_MAX) {
 			client_drop(h, i);
 			continue;
 		}
+		client_catch_up(h, h->cl[i]);   /* before the ring gets this line */
 		client_queue(h->cl[i], line);
 	}
+	if (is_log)
+		ring_push(h, line, strlen(line));
+	else
+		sv_push(&h->backlog, line);
 	pthread_mutex_unlock(&h->mu);
 	wake(h);
+}
+
+void hub_output(struct hub *h, const char *step, const char *line, size_t len)
+{
+	int start = 0, flushed = 0;
+	pthread_mutex_lock(&h->mu);
+	if (h->pend.len && (step ? !h->pend_step || strcmp(step, h->pend_step) != 0 : h->pend_step != NULL))
+		pend_flush(h);   /* one step per batch */
+	if (h->pend.len == 0) {
+		start = 1;
+		h->pend_ms = mono_ms();
+		if (step ? !h->pend_step || strcmp(step, h->pend_step) != 0 : h->pend_step != NULL) {
+			free(h->pend_step);
+			h->pend_step = step ? xstrdup(step) : NULL;
+		}
+	}
+	sb_add(&h->pend, line, len);
+	sb_addc(&h->pend, '\n');
+	if (h->pend.len >= PEND_MAX) {
+		pend_flush(h);
+		flushed = 1;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (start || flushed)
+		wake(h);   /* the hub thread arms its flush timer, or sends what was queued */
 }
 
 void hub_record(struct hub *h, const char *line)
 {
 	pthread_mutex_lock(&h->mu);
+	int flushed = pend_flush(h);
 	if (h->events) {
 		fputs(line, h->events);
 		fputc('\n', h->events);
 		fflush(h->events);
 	}
 	pthread_mutex_unlock(&h->mu);
+	if (flushed)
+		wake(h);
 }
 
 void hub_log_file(struct hub *h, const char *line)
 {
 	pthread_mutex_lock(&h->mu);
+	int flushed = pend_flush(h);
 	if (h->logf) {
 		fputs(line, h->logf);
 		fputc('\n', h->logf);
 		fflush(h->logf);
 	}
 	pthread_mutex_unlock(&h->mu);
+	if (flushed)
+		wake(h);
 }
 
 void hub_set_step_state(struct hub *h, size_t i, const char *state)
@@ -450,6 +673,9 @@ void hub_stop(struct hub *h)
 	if (!h)
 		return;
 	pthread_mutex_lock(&h->mu);
+	pend_flush(h);
+	for (int i = 0; i < h->ncl; i++)
+		client_catch_up(h, h->cl[i]);
 	h->stop = 1;
 	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
@@ -468,8 +694,13 @@ void hub_stop(struct hub *h)
 	if (h->logf)
 		fclose(h->logf);
 	for (size_t i = 0; i < HUB_LOG_BACKLOG; i++)
-		free(h->logring[i]);
+		free(h->logring[i].s);
 	free(h->logring);
+	sb_free(&h->pend);
+	sb_free(&h->red);
+	sb_free(&h->evb);
+	sb_free(&h->logb);
+	free(h->pend_step);
 	for (size_t i = 0; i < h->run->prof->nsteps; i++)
 		free(h->step_state[i]);
 	free(h->step_state);

@@ -21,6 +21,10 @@
 struct hub *hub_start(struct run *r, const char *sock_path, const char *events_path, const char *log_path, char **cause);
 /* Emits one event (a JSON object already redacted) to clients, the backlog and the events file. */
 void hub_emit(struct hub *h, const char *line, int is_log);
+/* A line of child output (sanitised: valid UTF-8, no control characters, no '\n'), step NULL when
+ * none: joins the pending batch, which becomes one `log` event per line (redacted) in the files
+ * and for the clients that keep up (see hub.c). Cheap: no system call but a wake-up per batch. */
+void hub_output(struct hub *h, const char *step, const char *line, size_t len);
 /* Remembers the current state of step i (for the hello of a late client). */
 void hub_set_step_state(struct hub *h, size_t i, const char *state);
 /* The state last set for step i ("pending" when none); borrowed, valid until the next set. */

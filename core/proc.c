@@ -42,6 +42,8 @@
 extern char **environ;
 
 #define LINE_MAX_BYTES (64 * 1024)
+#define READ_CHUNK (64 * 1024)
+#define PIPE_SIZE (1024 * 1024)   /* a flooding child runs this far ahead of us between reads */
 #define ERR_TAIL_MAX 4096
 #define WRITE_TIMEOUT_MS 30000
 #define EXIT_GRACE_MS 200
@@ -345,6 +347,8 @@ struct proc *proc_start(const struct proc_opts *o, char **cause)
 				goto out;
 			p->out_fd = pp[0];
 			child_out = pp[1];
+			/* best effort: the limit (/proc/sys/fs/pipe-max-size) may be lower */
+			(void)fcntl(pp[0], F_SETPIPE_SZ, PIPE_SIZE);
 		}
 	}
 	if (o->stderr_separate) {
@@ -487,25 +491,39 @@ static void lb_reserve(struct lbuf *lb, size_t extra)
 	}
 }
 
-static void feed(struct lbuf *lb, const char *s, size_t n, struct emit *em)
+/* Cuts s into lines. A line that lies whole in s (nothing carried, no CR, not over the limit) is
+ * passed straight from s, its '\n' standing in for the NUL; the rest is copied into lb without
+ * CRs, which is also where a partial line waits for the next read. */
+static void feed(struct lbuf *lb, char *s, size_t n, struct emit *em)
 {
-	lb_reserve(lb, n < LINE_MAX_BYTES ? n : LINE_MAX_BYTES);
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '\r')
-			continue;
-		if (c == '\n') {
-			emit_line(em, lb->buf, lb->len);
-			lb->len = 0;
+	while (n) {
+		char *nl = memchr(s, '\n', n);
+		size_t seg = nl ? (size_t)(nl - s) : n;
+		if (nl && lb->len == 0 && seg < LINE_MAX_BYTES && !memchr(s, '\r', seg)) {
+			emit_line(em, s, seg);
+			s += seg + 1;
+			n -= seg + 1;
 			continue;
 		}
-		lb_reserve(lb, 1);
-		lb->buf[lb->len++] = c;
-		lb->buf[lb->len] = '\0';
-		if (lb->len >= LINE_MAX_BYTES) {
+		lb_reserve(lb, seg < LINE_MAX_BYTES ? seg : LINE_MAX_BYTES);
+		for (size_t i = 0; i < seg; i++) {
+			if (s[i] == '\r')
+				continue;
+			lb_reserve(lb, 1);
+			lb->buf[lb->len++] = s[i];
+			if (lb->len >= LINE_MAX_BYTES) {
+				emit_line(em, lb->buf, lb->len);
+				lb->len = 0;
+			}
+		}
+		if (nl) {
+			lb_reserve(lb, 0);
 			emit_line(em, lb->buf, lb->len);
 			lb->len = 0;
+			seg++;
 		}
+		s += seg;
+		n -= seg;
 	}
 	if (lb->buf)
 		lb->buf[lb->len] = '\0';
@@ -515,7 +533,7 @@ static int pump_fd(struct proc *p, int fd, struct lbuf *lb, struct emit *em)
 {
 	if (fd < 0 || lb->eof)
 		return 0;
-	char buf[16384];
+	char buf[READ_CHUNK];
 	for (int i = 0; i < 16; i++) {
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n > 0) {

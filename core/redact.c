@@ -158,13 +158,12 @@ static int match_cmp(const void *a, const void *b)
 	return 0;
 }
 
-char *redactor_apply(const struct redactor *r, const char *text)
+void redactor_apply_sb(const struct redactor *r, const char *text, size_t len, struct strbuf *out)
 {
-	if (!text)
-		return NULL;
-	if (!r)
-		return xstrdup(text);
-	size_t len = strlen(text);
+	if (!r || len == 0) {
+		sb_add(out, text, len);
+		return;
+	}
 	struct match local[32], *m = local;
 	size_t nm = 0, cap = ARRAY_LEN(local);
 
@@ -187,11 +186,11 @@ char *redactor_apply(const struct redactor *r, const char *text)
 	}
 	if (nm == 0) {
 		pthread_mutex_unlock(mu_of(r));
-		return xstrdup(text);
+		sb_add(out, text, len);
+		return;
 	}
 	qsort(m, nm, sizeof(*m), match_cmp);
 
-	struct strbuf sb = STRBUF_INIT;
 	size_t pos = 0, i = 0;
 	while (i < nm) {
 		const struct match *first = &m[i];
@@ -203,17 +202,28 @@ char *redactor_apply(const struct redactor *r, const char *text)
 			if (m[i].e > cend)
 				cend = m[i].e;
 		}
-		sb_add(&sb, text + pos, first->s - pos);
+		sb_add(out, text + pos, first->s - pos);
 		if (whole)
-			sb_add(&sb, r->v[first->idx].mask, r->v[first->idx].mask_len);
+			sb_add(out, r->v[first->idx].mask, r->v[first->idx].mask_len);
 		else
-			sb_adds(&sb, PASSWORD_MASK);
+			sb_adds(out, PASSWORD_MASK);
 		pos = cend;
 	}
 	pthread_mutex_unlock(mu_of(r));
-	sb_add(&sb, text + pos, len - pos);
+	sb_add(out, text + pos, len - pos);
 	if (m != local)
 		free(m);
+}
+
+char *redactor_apply(const struct redactor *r, const char *text)
+{
+	if (!text)
+		return NULL;
+	size_t len = strlen(text);
+	if (!r)
+		return xstrndup(text, len);
+	struct strbuf sb = STRBUF_INIT;
+	redactor_apply_sb(r, text, len, &sb);
 	return sb_detach(&sb);
 }
 

@@ -27,6 +27,13 @@ int redactor_add(struct redactor *r, const char *value, enum redact_kind kind);
  * overlap partially, the union is masked as "********". Caller frees.
  */
 char *redactor_apply(const struct redactor *r, const char *text);
+/*
+ * The same on a buffer of len bytes (no NUL needed), appended to out: a batch of lines joined
+ * by '\n' is redacted in one pass per secret. A secret without '\n' never matches across lines,
+ * so this masks exactly what redacting each line on its own would.
+ */
+struct strbuf;
+void redactor_apply_sb(const struct redactor *r, const char *text, size_t len, struct strbuf *out);
 int redactor_is_clean(const struct redactor *r, const char *text);  /* 1 when no secret occurs in text */
 size_t redactor_count(const struct redactor *r);                    /* number of registered secrets */
 /*

@@ -173,6 +173,8 @@ static void view_reset(struct view *v)
 	v->log_len = 0;
 	v->log_head = 0;
 	v->log_total = 0;
+	v->log_marks = 0;
+	v->log_skipped = 0;
 	v->started = 0;
 	v->sandbox = 0;
 	v->finished = 0;
@@ -214,6 +216,11 @@ struct view_step *view_step_by_id(struct view *v, const char *id)
 {
 	int i = step_index(v, id);
 	return i < 0 ? NULL : &v->steps[i];
+}
+
+unsigned long long view_log_count(const struct view *v)
+{
+	return v->log_total - v->log_marks + v->log_skipped;
 }
 
 const struct view_log_line *view_log_at(const struct view *v, size_t i)
@@ -362,20 +369,12 @@ static size_t utf8_cut(const char *text, size_t len, size_t max)
 	return n;
 }
 
-static int ev_log(struct view *v, const json_t *o)
+/* Puts a line into the ring (and last_error). */
+static void log_add(struct view *v, const char *text, size_t tlen, const char *level, const char *step, double ts)
 {
-	const json_t *jt = json_object_get(o, "text");
-	if (!json_is_string(jt))
-		return -1;
 	static const char more[] = " [...]";
-	const char *text = json_string_value(jt);
-	size_t tlen = json_string_length(jt);
 	size_t keep = utf8_cut(text, tlen, VIEW_LOG_TEXT_MAX - (sizeof more - 1));
 	size_t outlen = keep + (keep < tlen ? sizeof more - 1 : 0);
-	const char *level = jstr(o, "level");
-	if (!level)
-		level = "info";
-	const char *step = jstr(o, "step");
 	size_t slen = step ? strlen(step) : 0;
 
 	v->log_total++;
@@ -388,7 +387,7 @@ static int ev_log(struct view *v, const json_t *o)
 		v->last_error = e;
 	}
 	if (v->log_cap == 0)
-		return 0;
+		return;
 
 	struct view_log_line *l = &v->log[v->log_head];
 	size_t need = outlen + 1 + (step ? slen + 1 : 0);
@@ -408,7 +407,7 @@ static int ev_log(struct view *v, const json_t *o)
 	} else {
 		l->step = NULL;
 	}
-	l->t = jnum(o, "ts", 0);
+	l->t = ts;
 	size_t ll = strlen(level);
 	if (ll >= sizeof l->level)
 		ll = sizeof l->level - 1;
@@ -417,6 +416,32 @@ static int ev_log(struct view *v, const json_t *o)
 	v->log_head = (v->log_head + 1) % v->log_cap;
 	if (v->log_len < v->log_cap)
 		v->log_len++;
+}
+
+static int ev_log(struct view *v, const json_t *o)
+{
+	const json_t *jt = json_object_get(o, "text");
+	if (!json_is_string(jt))
+		return -1;
+	const char *level = jstr(o, "level");
+	log_add(v, json_string_value(jt), json_string_length(jt), level ? level : "info", jstr(o, "step"),
+		jnum(o, "ts", 0));
+	return 0;
+}
+
+/* The engine did not send `lines` output lines to this client (it was behind): one marker line
+ * in the ring stands for them, and the count keeps the total true. */
+static int ev_skipped(struct view *v, const json_t *o)
+{
+	const json_t *jn = json_object_get(o, "lines");
+	if (!json_is_integer(jn) || json_integer_value(jn) <= 0)
+		return -1;
+	unsigned long long n = (unsigned long long)json_integer_value(jn);
+	char text[160];
+	int tl = snprintf(text, sizeof text, "[... %llu lines not shown here: the run's log has every line (F3)]", n);
+	log_add(v, text, (size_t)tl, "skip", jstr(o, "step"), jnum(o, "ts", 0));
+	v->log_marks++;
+	v->log_skipped += n;
 	return 0;
 }
 
@@ -501,7 +526,7 @@ static const struct {
 	{"body", ev_body},         {"progress", ev_progress},
 	{"log", ev_log},           {"ask", ev_ask},   {"answered", ev_answered},
 	{"role", ev_role},         {"finished", ev_finished},
-	{"target", ev_target},
+	{"target", ev_target},     {"skipped", ev_skipped},
 };
 
 int view_apply(struct view *v, const char *line, size_t len)

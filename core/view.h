@@ -63,6 +63,10 @@ struct view {
 	struct view_log_line *log;
 	size_t log_cap, log_len, log_head;   /* log_head: the slot the next line goes to; read with view_log_at() */
 	unsigned long long log_total;
+	/* `skipped` (docs/PROTOCOL.md): log_skipped lines were not sent to this client; each such gap
+	 * is one marker line (level "skip") in the ring, counted in log_total and in log_marks. The
+	 * run's line count is log_total - log_marks + log_skipped (view_log_count). */
+	unsigned long long log_marks, log_skipped;
 	char *last_error;           /* text of the last error-level log line */
 	int finished;
 	char *outcome, *summary;
@@ -85,6 +89,8 @@ void view_free(struct view *v);
 /* Applies one event line (a JSON object, without the newline). Returns 0, or -1 if the line is
  * not a valid event (ignored: an unknown `t` is not an error, for forward compatibility). */
 int view_apply(struct view *v, const char *line, size_t len);
+/* Log lines the run has produced as far as this view knows (skipped ones counted, markers not). */
+unsigned long long view_log_count(const struct view *v);
 /* The i-th most recent log line (0 = newest), or NULL. Borrowed. */
 const struct view_log_line *view_log_at(const struct view *v, size_t i);
 struct view_step *view_step_by_id(struct view *v, const char *id);

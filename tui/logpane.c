@@ -7,7 +7,9 @@
  * line, which is what the pane does unless the operator scrolled or searched.
  *
  * A frame draws only the rows that fit, straight from the ring: a flood of thousands of lines
- * between two frames costs nothing here but the last screenful. While the operator looks back at
+ * between two frames costs nothing here but the last screenful. When this front end fell behind
+ * a flood, the engine sent only the tail; the gap is one dim marker line (level "skip", see
+ * core/view.h), and the title counts the run's lines, skipped ones included. While the operator looks back at
  * a step, the pane shows only that step's lines (searching a bounded window of the ring).
  *
  * Each line passes through tx_after_cr() (progress redrawn with carriage returns shows its last
@@ -83,6 +85,10 @@ level_role(const char *level, const char **g)
 		*g = glyph(G_LOG_OUT);
 		return ROLE_NORMAL;
 	}
+	if (strcmp(level, "skip") == 0) {   /* lines the engine did not send: they are in the log file */
+		*g = glyph(G_LOG_INFO);
+		return ROLE_DIM;
+	}
 	*g = glyph(G_LOG_INFO);
 	return ROLE_NORMAL;
 }
@@ -134,7 +140,7 @@ log_draw(struct ui *ui, const struct pane *p)
 		pn_text(p, 0, i, lp->focus ? ROLE_TITLE : ROLE_BORDER, glyph(G_HLINE));
 	snprintf(title, sizeof title, " Log%s%s ", step ? ": " : "", step ? step : "");
 	c = pn_text(p, 0, 1, lp->focus ? ROLE_SELECTED : ROLE_TITLE, title);
-	snprintf(title, sizeof title, " %s lines ", tx_thousands(v->log_total, num, sizeof num));
+	snprintf(title, sizeof title, " %s lines ", tx_thousands(view_log_count(v), num, sizeof num));
 	c = pn_text(p, 0, c + 1, ROLE_DIM, title);
 	if (!lp->follow)
 		c = pn_text(p, 0, c + 1, ROLE_WARN, " scrolled (End follows) ");

@@ -28,6 +28,8 @@ static void check_view(const struct view *v)
 	CHECK(v->current >= -1 && (v->current < 0 || (size_t)v->current < v->nsteps));
 	CHECK(v->log_len <= v->log_cap);
 	CHECK(v->log_total >= v->log_len);
+	CHECK(v->log_marks <= v->log_total);
+	CHECK(view_log_count(v) >= v->log_total - v->log_marks);
 	for (size_t i = 0; i < v->log_len; i++) {
 		const struct view_log_line *l = view_log_at(v, i);
 		CHECK(l && l->text);

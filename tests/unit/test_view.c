@@ -197,6 +197,40 @@ static void test_log_ring_wraps(void **state)
 	view_free(&v);
 }
 
+/* `skipped`: the engine did not send some output lines to this client; one marker line stands
+ * for them and the run's count stays true. */
+static void test_skipped(void **state)
+{
+	(void)state;
+	struct view v;
+	view_init(&v, 8);
+	OK(&v, "{\"t\":\"log\",\"level\":\"out\",\"step\":\"f\",\"text\":\"line 1\"}");
+	unsigned long long g = v.generation;
+	BAD(&v, "{\"t\":\"skipped\",\"lines\":0}");
+	BAD(&v, "{\"t\":\"skipped\",\"lines\":-3}");
+	BAD(&v, "{\"t\":\"skipped\",\"lines\":\"5\"}");
+	BAD(&v, "{\"t\":\"skipped\"}");
+	assert_int_equal(v.generation, g);
+	assert_int_equal(v.log_total, 1);
+	OK(&v, "{\"t\":\"skipped\",\"ts\":5.5,\"lines\":12345,\"step\":\"f\"}");
+	assert_true(v.generation > g);
+	const struct view_log_line *l = view_log_at(&v, 0);
+	assert_string_equal(l->level, "skip");
+	assert_string_equal(l->step, "f");
+	assert_non_null(strstr(l->text, "12345 lines not shown"));
+	assert_true(l->t == 5.5);
+	OK(&v, "{\"t\":\"log\",\"level\":\"out\",\"step\":\"f\",\"text\":\"line 12347\"}");
+	assert_int_equal(v.log_total, 3);
+	assert_int_equal(v.log_marks, 1);
+	assert_int_equal(v.log_skipped, 12345);
+	assert_int_equal(view_log_count(&v), 12347);
+	assert_string_equal(view_log_at(&v, 2)->text, "line 1");
+	/* a hello starts over */
+	OK(&v, "{\"t\":\"hello\",\"run\":\"r\",\"steps\":[]}");
+	assert_int_equal(view_log_count(&v), 0);
+	view_free(&v);
+}
+
 static void test_hello_resets(void **state)
 {
 	struct view v;
@@ -411,7 +445,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scripted_run),      cmocka_unit_test(test_log_ring_wraps),
-		cmocka_unit_test(test_hello_resets),      cmocka_unit_test(test_garbage_ignored),
+		cmocka_unit_test(test_skipped),           cmocka_unit_test(test_hello_resets),      cmocka_unit_test(test_garbage_ignored),
 		cmocka_unit_test(test_limits),            cmocka_unit_test(test_million_log_lines),
 		cmocka_unit_test(test_state_names),       cmocka_unit_test(test_target_event),
 	};
