@@ -152,7 +152,7 @@ static size_t sanitize(char *out, const char *line, size_t len)
 			continue;
 		}
 		if (c == '\t') {
-			memcpy(out + o, "    ", 4);
+			memset(out + o, ' ', 4);
 			o += 4;
 			i++;
 			continue;
@@ -179,8 +179,9 @@ static size_t sanitize(char *out, const char *line, size_t len)
 			o += (size_t)n;
 			i += (size_t)n;
 		} else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
+			out[o++] = (char)0xef;   /* U+FFFD */
+			out[o++] = (char)0xbf;
+			out[o++] = (char)0xbd;
 			i++;
 		}
 	}

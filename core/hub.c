@@ -39,6 +39,7 @@
 #define CLIENT_OUT_MAX (32u << 20)
 #define CLIENT_BEHIND (256u << 10)   /* unsent bytes from which a client skips output batches */
 #define CATCHUP_LINES 500            /* lines a client that skipped gets again (the tail) */
+_Static_assert(CATCHUP_LINES <= HUB_LOG_BACKLOG, "the tail comes from the log ring");
 #define PEND_MAX (256u << 10)        /* a pending output batch is flushed at this size */
 #define PEND_FLUSH_MS 15             /* ... or this long after its first line */
 
@@ -154,9 +155,8 @@ static void client_catch_up(struct hub *h, struct hclient *c)
 		return;
 	c->skipping = 0;
 	unsigned long long missed = h->logseq - c->skip_seq;
+	/* k <= loglen: missed <= loglen, or missed > loglen means the ring is full (CATCHUP_LINES is less) */
 	unsigned long long k = missed < CATCHUP_LINES ? missed : CATCHUP_LINES;
-	if (k > h->loglen)
-		k = h->loglen;
 	if (missed > k) {
 		json_t *o = json_pack("{s:s,s:f,s:I}", "t", "skipped", "ts", wall_time(), "lines", (json_int_t)(missed - k));
 		if (c->skip_step)
