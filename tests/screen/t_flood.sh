@@ -5,6 +5,7 @@
 # three tail lines. Checked:
 #   - the log pane shows the tail lines (the live tail: a UI that fell behind is caught up);
 #   - events.jsonl has one `out` log event per line, every line, in order, and run.log the same;
+#   - `upwiz replay --plain` prints every line from events.jsonl;
 #   - the password is masked in both (every 997th line and the split one), and is in no file
 #     under the state folder (events, log, journal, recording, engine output) nor on the screen.
 # The child reads the password from a file: a secret never goes to a child by argv or env.
@@ -79,6 +80,13 @@ printf '%s\n' "$logged" | awk -v n=$N '
 	NR == n + 1 { if ($0 != "split: ******** done") { print "split line: " $0; exit 1 } next }
 	{ if ($0 != "tail line " NR - n - 1) { print "tail: " $0; exit 1 } }' ||
 	fail "run.log: the output lines are not all there in order"
+
+# the event file's reader: replay --plain prints the lines, masked
+rid=$(basename "$run")
+XDG_STATE_HOME=$T "$UPWIZ_BIN" replay --plain "$rid" > "$T/replay.txt" 2>&1 || fail "replay --plain failed: $(head -5 "$T/replay.txt")"
+grep -qF "split: ******** done" "$T/replay.txt" || fail "replay --plain does not show the split line masked"
+grep -qF "tail line 3" "$T/replay.txt" || fail "replay --plain does not show the last line"
+[ "$(grep -c 'flood [0-9]*: ' "$T/replay.txt")" -eq "$N" ] || fail "replay --plain does not show every line"
 
 leak=$(grep -rlF -- "$pw" "$T/upwiz" 2>/dev/null | head -3)
 [ -z "$leak" ] || fail "the password is in $leak"
