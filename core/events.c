@@ -295,8 +295,9 @@ static uint64_t journal_effect(struct run *r, const char *type, int sync, const 
 		seq = journal_write(r->jr, type, withstep);
 	/* The effect also goes to the event stream (not to clients: the journal is the record of
 	 * effects, the stream the story a support engineer reads with `upwiz replay --plain`).
-	 * stmt_next is only the journal's durability bookkeeping (core/actions/sqlapply.c): not a story. */
-	if (r->hub && strcmp(type, "stmt_next") != 0) {
+	 * stmt_next is only the journal's durability bookkeeping (core/actions/sqlapply.c), and
+	 * stmt_begin says what the "sql" log line right after it says: neither adds to the story. */
+	if (r->hub && strcmp(type, "stmt_next") != 0 && strcmp(type, "stmt_begin") != 0) {
 		char *ev = xasprintf("{\"t\":\"effect\",\"ts\":%.3f,\"type\":\"%s\"%s%s}", wall_time(), type,
 				     *withstep ? "," : "", withstep);
 		hub_record(r->hub, ev);

@@ -74,6 +74,8 @@ struct hub {
 	struct strbuf pend;         /* pending output lines (sanitised, not yet redacted), '\n' after each */
 	char *pend_step;            /* their step (NULL: none) */
 	uint64_t pend_ms;           /* when the first of them came */
+	int log_wait;               /* log lines queued for clients without waking the hub thread */
+	uint64_t log_ms;            /* when the first of them came: sent PEND_FLUSH_MS later at most */
 	struct strbuf red, evb, logb;   /* flush scratch: redacted batch, its events, its log lines */
 	char **step_state;
 	FILE *events, *logf;
@@ -427,8 +429,11 @@ static void *hub_thread(void *arg)
 			pf[n++] = (struct pollfd){.fd = h->cl[i]->fd,
 						  .events = POLLIN | (h->cl[i]->out.len > h->cl[i]->out_off ? POLLOUT : 0)};
 		int timeout = -1;   /* idle: no wake-ups at all */
-		if (h->pend.len) {
-			uint64_t now = mono_ms(), due = h->pend_ms + PEND_FLUSH_MS;
+		if (h->pend.len || h->log_wait) {
+			uint64_t now = mono_ms();
+			uint64_t due = h->pend.len ? h->pend_ms + PEND_FLUSH_MS : UINT64_MAX;
+			if (h->log_wait && h->log_ms + PEND_FLUSH_MS < due)
+				due = h->log_ms + PEND_FLUSH_MS;
 			timeout = now >= due ? 0 : (int)(due - now);
 		}
 		pthread_mutex_unlock(&h->mu);
@@ -437,6 +442,8 @@ static void *hub_thread(void *arg)
 		pthread_mutex_lock(&h->mu);
 		if (h->pend.len && mono_ms() >= h->pend_ms + PEND_FLUSH_MS)
 			pend_flush(h);
+		if (h->log_wait && mono_ms() >= h->log_ms + PEND_FLUSH_MS)
+			h->log_wait = 0;   /* the queued log lines go out with the next poll (POLLOUT) */
 		int got_signal = 0;
 		if (pf[0].revents & POLLIN) {
 			char b[256];
@@ -551,12 +558,23 @@ void hub_emit(struct hub *h, const char *line, int is_log)
 		client_catch_up(h, h->cl[i]);   /* before the ring gets this line */
 		client_queue(h->cl[i], line);
 	}
-	if (is_log)
+	int need_wake = 1;
+	if (is_log) {
 		ring_push(h, line, strlen(line));
-	else
+		/* A log line need not reach the clients at once: a statement or a command per
+		 * millisecond would cost a wake-up and a send each. The first one starts the clock
+		 * (one wake-up, so the hub thread arms its timer); the others ride along. */
+		if (h->log_wait)
+			need_wake = 0;
+		else
+			h->log_wait = 1, h->log_ms = mono_ms();
+	} else {
 		sv_push(&h->backlog, line);
+		h->log_wait = 0;   /* anything else goes out now, and the log lines before it with it */
+	}
 	pthread_mutex_unlock(&h->mu);
-	wake(h);
+	if (need_wake)
+		wake(h);
 }
 
 void hub_output(struct hub *h, const char *step, const char *line, size_t len)
