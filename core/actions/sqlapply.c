@@ -478,6 +478,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 	size_t n = 0, applied = 0, already = 0, skipped = 0, precond = 0, found = 0;
 	uint64_t last = 0;
 	struct ahead ahead = {0};
+	uint64_t done_seq = 0;   /* the last stmt_done written */
 	char *uservar_stmt = NULL;
 	for (size_t f = 0; f < nf; f++) {
 		size_t fa = 0, fal = 0, fpre = 0;
@@ -591,7 +592,8 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				unsigned long long aff = 0;
 				if (db_exec(d, st->text, &aff, &err) == 0) {
 					fault_hit("stmt_sent");
-					run_journal_write(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu", files[f].path, i + 1, aff);
+					done_seq = run_journal_write(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu",
+								     files[f].path, i + 1, aff);
 					fault_hit("stmt_done");
 					applied++, fa++;
 					if (strstr(st->text, ":=")) {
@@ -674,6 +676,12 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			uint64_t now = mono_ms();
 			if (now - last >= 100 || n + 1 == total) {
 				last = now;
+				/* what the progress reports as done is durable first (one sync per report, not per
+				 * statement; usually the background sync has covered it already) */
+				if (done_seq && journal_wait(r->jr, done_seq) < 0) {
+					ev_log(r, "error", "cannot sync the journal (%s/journal.jsonl): nothing more is sent", r->run_dir);
+					goto done;
+				}
 				char label[64];
 				snprintf(label, sizeof label, "%zu/%zu statements", n + 1, total);
 				ev_progress(r, (double)(n + 1), (double)total, label);
