@@ -28,6 +28,7 @@
 #include "core/journal.h"
 #include "core/rollback.h"
 #include "core/run.h"
+#include "core/runstate.h"
 #if __has_include("core/world.h")
 #include "core/world.h"
 #define HAVE_WORLD 1
@@ -194,46 +195,8 @@ static int take_lock(struct run *r, const char *target, int *fd_out, char **hold
 	return 0;
 }
 
-/* ---- resume: an earlier run of this profile on this target that did not finish */
-
-static char *find_unfinished(struct run *r, const char *target_sha)
-{
-	char *runs = xasprintf("%s/runs", r->state_dir);
-	DIR *d = opendir(runs);
-	char *best = NULL;
-	double best_started = -1;
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.' || strcmp(de->d_name, r->run_id) == 0)
-				continue;
-			char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
-			json_t *o = json_load_file(meta, 0, NULL);
-			free(meta);
-			if (!o)
-				continue;
-			const char *t = json_string_value(json_object_get(o, "target_sha"));
-			const char *outcome = json_string_value(json_object_get(o, "outcome"));
-			const char *prof = json_string_value(json_object_get(o, "profile"));
-			/* The newest by start time (two runs can start in the same second: names do not order
-			 * them); a refused run never did anything and carries no records, so it is no candidate;
-			 * a rolled-back run is over: its effects are undone, nothing to resume. */
-			double started = json_number_value(json_object_get(o, "started"));
-			if (t && strcmp(t, target_sha) == 0 && prof && strcmp(prof, r->prof->id) == 0 &&
-			    !json_object_get(o, "rolled_back") &&
-			    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
-			    (!best || started > best_started)) {
-				free(best);
-				best = xstrdup(de->d_name);
-				best_started = started;
-			}
-			json_decref(o);
-		}
-		closedir(d);
-	}
-	free(runs);
-	return best;
-}
+/* ---- resume: an earlier run of this profile on this target that did not finish
+ * (core/runstate.c finds it, the same way `upwiz plan` does) */
 
 static void write_meta(struct run *r, const char *target, const char *target_sha, const char *outcome, double started)
 {
@@ -657,7 +620,7 @@ int engine_run(const struct engine_opts *o)
 	ev_log(r, "info", "run %s on %s", r->run_id, target);
 
 	struct strvec done_steps = STRVEC_INIT;
-	char *old = find_unfinished(r, target_sha);
+	char *old = runstate_find_unfinished(r->state_dir, r->prof->id, target_sha, r->run_id);
 	if (old) {
 		static const struct ask_option yn[] = {{"yes", "Resume it: skip what is done, continue at the next statement", 0},
 						       {"no", "Start from the beginning (re-runs report 'already applied')", 0}};

@@ -30,16 +30,19 @@ static const char *get(const struct strvec *keys, const struct strvec *vals, con
 	return NULL;
 }
 
-static char *find_run(const char *runs, const char *profile_id, const char *target_sha)
+char *runstate_find_unfinished(const char *state_dir, const char *profile_id, const char *target_sha, const char *skip_id)
 {
+	char *runs = xasprintf("%s/runs", state_dir);
 	DIR *d = opendir(runs);
 	char *best = NULL;
 	double best_started = -1;
-	if (!d)
+	if (!d) {
+		free(runs);
 		return NULL;
+	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || (skip_id && strcmp(de->d_name, skip_id) == 0))
 			continue;
 		char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
 		json_t *o = json_load_file(meta, 0, NULL);
@@ -49,6 +52,9 @@ static char *find_run(const char *runs, const char *profile_id, const char *targ
 		const char *t = json_string_value(json_object_get(o, "target_sha"));
 		const char *outcome = json_string_value(json_object_get(o, "outcome"));
 		const char *prof = json_string_value(json_object_get(o, "profile"));
+		/* The newest by start time (two runs can start in the same second: names do not order
+		 * them); a refused run never did anything and carries no records, so it is no candidate;
+		 * a rolled-back run is over: its effects are undone, nothing to resume. */
 		double started = json_number_value(json_object_get(o, "started"));
 		if (prof && strcmp(prof, profile_id) == 0 && !json_object_get(o, "rolled_back") && (!target_sha || (t && strcmp(t, target_sha) == 0)) &&
 		    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
@@ -60,6 +66,7 @@ static char *find_run(const char *runs, const char *profile_id, const char *targ
 		json_decref(o);
 	}
 	closedir(d);
+	free(runs);
 	return best;
 }
 
@@ -68,7 +75,7 @@ int runstate_load(const char *state_dir, const char *profile_id, const char *run
 {
 	memset(out, 0, sizeof *out);
 	char *runs = xasprintf("%s/runs", state_dir);
-	char *id = run_id ? xstrdup(run_id) : find_run(runs, profile_id, target_sha);
+	char *id = run_id ? xstrdup(run_id) : runstate_find_unfinished(state_dir, profile_id, target_sha, NULL);
 	if (!id) {
 		free(runs);
 		return 1;

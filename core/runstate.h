@@ -26,6 +26,10 @@ struct runstate {
  * refused run does not count) and, when target_sha is not NULL, has that target. Returns 0 and
  * fills *out, 1 when there is none, -1 with cause (caller frees). Free with runstate_free.
  */
+/* The newest run of profile_id under state_dir that did not succeed, was not refused nor rolled
+ * back, and (target_sha not NULL) has that target; skip_id (may be NULL) is left out (the
+ * engine's own run). The engine resumes it and plan shows it. Caller frees; NULL when none. */
+char *runstate_find_unfinished(const char *state_dir, const char *profile_id, const char *target_sha, const char *skip_id);
 int runstate_load(const char *state_dir, const char *profile_id, const char *run_id, const char *target_sha,
 		  struct runstate *out, char **cause);
 void runstate_free(struct runstate *rs);
