@@ -304,7 +304,8 @@ static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, 
  * its fsync runs while the server works). seq 0: none. */
 struct ahead {
 	uint64_t seq;
-	size_t f, i;   /* file and 0-based statement it names */
+	size_t f, i;     /* file and 0-based statement it names */
+	char sha[65];    /* that statement's checksum, not computed twice */
 };
 
 /* Writes statement i+1's stmt_next ahead and starts its sync, when i+1 comes next (not done, not
@@ -319,10 +320,9 @@ static void queue_next(struct run *r, const struct jstate *js, const struct sfil
 	free(key);
 	if (known)
 		return;
-	char sha[65];
-	sqlsplit_checksum(nx, sha);
+	sqlsplit_checksum(nx, a->sha);
 	a->seq = run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"", sf->path,
-				   i + 2, sha, boot_id());
+				   i + 2, a->sha, boot_id());
 	a->f = f, a->i = i + 1;
 	journal_kick(r->jr);
 }
@@ -567,7 +567,10 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 			}
 			char sha[65];
-			sqlsplit_checksum(st, sha);
+			if (ahead.seq && ahead.f == f && ahead.i == i)
+				memcpy(sha, ahead.sha, sizeof sha);
+			else
+				sqlsplit_checksum(st, sha);
 			char *shown = oneline(st->text, 160);
 			(void)fault_hit("sql_stmt");   /* sandbox scenarios hook actions here (the database goes away) */
 			for (;;) {
