@@ -2,9 +2,9 @@
  * dump.h: a logical backup of one database with mariadb-dump, verified before it counts.
  *
  * The credentials travel in a 0600 option file (--defaults-extra-file) made in tmpdir and
- * deleted on every path, never in argv or the environment. The dump is streamed by us
- * from the child's stdout into OUT.partial (so progress can be measured and a full disk
- * injected with UPWIZ_FAULT=dump:N), checked (the "-- Dump completed" trailer, one
+ * deleted on every path, never in argv or the environment. The child writes OUT.partial
+ * itself; we read it back as it grows (progress, a full disk injected with UPWIZ_FAULT=dump:N,
+ * SHA-256 on the way), check it (the "-- Dump completed" trailer, one
  * CREATE TABLE per base table in information_schema, SHA-256), fsynced and only then
  * renamed to OUT. A file at out_path therefore always passed verification.
  *
@@ -28,6 +28,10 @@ struct dump_result {
 	unsigned long long bytes;
 	unsigned tables_in_db, tables_in_dump;
 	int complete;            /* "-- Dump completed" trailer present */
+	/* Where the time went (ms): the dump itself (mariadb-dump started until it exited and its
+	 * file was read back, hashed and scanned), making it durable (fsync, rename, folder fsync),
+	 * and the schema facts it is checked against (information_schema, before the dump). */
+	unsigned long dump_ms, sync_ms, facts_ms;
 };
 
 /* line: the text of the latest "-- Table structure for table `x`" / "-- Dumping data for table `x`" comment

@@ -523,7 +523,7 @@ static void test_failures_leave_nothing(void **state)
 	db_close(d);
 }
 
-/* Runs in a child process: UPWIZ_FAULT=dump:3 makes the third chunk write fail with ENOSPC. */
+/* Runs in a child process: UPWIZ_FAULT=dump:3 makes the third chunk read back report ENOSPC, as a full disk. */
 static int fault_child(void)
 {
 	const char *sock = getenv("UPWIZ_TEST_SOCKET"), *dir = getenv("UPWIZ_TEST_DIR");
