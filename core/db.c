@@ -120,15 +120,10 @@ static int drain_more(MYSQL *m, struct db_error *err)
 }
 
 /* Runs sql and visits the rows of the first result with fn (NULL: count only). */
-static int run(struct db *d, const char *sql, db_row_fn fn, void *ud, unsigned long long *count,
-	       struct db_error *err)
+/* The answer to a statement sent: rows to fn, the count (rows or affected) to *count. */
+static int finish(struct db *d, db_row_fn fn, void *ud, unsigned long long *count, struct db_error *err)
 {
-	err_clear(err);
 	MYSQL *m = d->m;
-	if (mysql_real_query(m, sql, strlen(sql)) != 0) {
-		err_from(err, m);
-		return -1;
-	}
 	int stopped = 0;
 	unsigned long long n = 0;
 	MYSQL_RES *r = mysql_use_result(m);
@@ -157,6 +152,37 @@ static int run(struct db *d, const char *sql, db_row_fn fn, void *ud, unsigned l
 	if (count)
 		*count = n;
 	return stopped;
+}
+
+static int run(struct db *d, const char *sql, db_row_fn fn, void *ud, unsigned long long *count,
+	       struct db_error *err)
+{
+	err_clear(err);
+	if (mysql_real_query(d->m, sql, strlen(sql)) != 0) {
+		err_from(err, d->m);
+		return -1;
+	}
+	return finish(d, fn, ud, count, err);
+}
+
+int db_send(struct db *d, const char *sql, struct db_error *err)
+{
+	err_clear(err);
+	if (mysql_send_query(d->m, sql, strlen(sql)) != 0) {
+		err_from(err, d->m);
+		return -1;
+	}
+	return 0;
+}
+
+int db_finish(struct db *d, unsigned long long *affected, struct db_error *err)
+{
+	err_clear(err);
+	if (mysql_read_query_result(d->m) != 0) {
+		err_from(err, d->m);
+		return -1;
+	}
+	return finish(d, NULL, NULL, affected, err) < 0 ? -1 : 0;
 }
 
 int db_exec(struct db *d, const char *sql, unsigned long long *affected, struct db_error *err)

@@ -36,6 +36,11 @@ struct db *db_connect(const struct db_params *p, struct db_error *err);
 /* Runs one statement; consumes every result set (a `select @v := id ...` returns rows that must be drained).
  * Returns 0, or -1 with err. *affected (may be NULL): rows affected (or returned) by the first result. */
 int db_exec(struct db *d, const char *sql, unsigned long long *affected, struct db_error *err);
+/* db_exec in two halves, so the caller can work while the server runs the statement: db_send
+ * sends it (0, or -1 with err), db_finish reads the answer (as db_exec). Nothing else may use the
+ * connection in between. */
+int db_send(struct db *d, const char *sql, struct db_error *err);
+int db_finish(struct db *d, unsigned long long *affected, struct db_error *err);
 /* Runs a query and returns its first column of the first row as a new string (caller frees). Returns 0 (a SQL
  * NULL value gives *out == NULL), 1 when there is no row (*out == NULL), -1 on error. */
 int db_query_value(struct db *d, const char *sql, char **out, struct db_error *err);

@@ -5,23 +5,26 @@
  * `select @id := ...` carry across statements), with the client character set utf8mb4. Each
  * statement is journaled three times. "stmt_next" (file, index, checksum of its text) says it may
  * be sent once the statement before it was answered; it is fsync'd before the statement is sent,
- * and written ahead, while the server still runs the statement before, so that its fdatasync
- * overlaps the server's own commit flush instead of adding to it (the journal's background sync,
- * core/journal.h). "stmt_begin" is written right before the statement is sent and "stmt_done"
- * after the server answered; neither waits for the disk: a killed engine loses no written line,
- * and their durability comes with the next sync. That is what makes resume exact:
+ * and written AHEAD statements early, so that its fdatasync (on the journal's background thread,
+ * core/journal.h) runs while the server works on the statements before it instead of adding to
+ * them. "stmt_begin" is written right before the statement is sent and "stmt_done" after the
+ * server answered; neither waits for the disk: a killed engine loses no written line, and their
+ * durability comes with the next sync. The "sql" log line is said while the server runs the
+ * statement (db_send / db_finish), off its path. That is what makes resume exact:
  *  - same boot (the engine was killed, the SSH link dropped): the journal is whole. A statement
  *    with a done record is never sent again; one with a begin and no done was in flight: before
  *    anything else is sent it is checked against the database (core/precond.c: a
  *    profile-declared precondition, else a check derived from the statement), the operator is
  *    told what was found, and it is either recorded as done or sent; when no check exists the
  *    operator is asked. A stmt_next alone means never sent.
- *  - another boot (power cut, kernel crash): lines not yet fsync'd may be lost, so the last two
- *    statements with a stmt_next and no outcome are in doubt (at most two: the next one's
- *    stmt_next is only written once the one before it is durable). They are checked in order; the
- *    first found not applied ends it, since a statement is only sent after the one before it
- *    answered. Failures, skips and "already applied" are journaled with fsync before anything
- *    else is sent, so that inference holds. Every line carries the boot it was written in.
+ *  - another boot (power cut, kernel crash): lines not yet fsync'd may be lost, so the statements
+ *    with a stmt_next and no outcome are in doubt: at most AHEAD + 1 of them may have been sent
+ *    (statement i is only sent once its stmt_next, written after statement i - AHEAD began, is
+ *    durable, and that sync also made every line before it durable), plus those queued after
+ *    them. They are checked in order; the first found not applied ends it, since a statement is
+ *    only sent after the one before it answered. Failures, skips and "already applied" are
+ *    journaled with fsync before anything else is sent, so that inference holds. Every line
+ *    carries the boot it was written in.
  * The same check runs when the connection was lost mid-statement.
  * A precondition declared for a statement or a whole file (`unless:`) skips what is already there,
  * journaled as stmt_precond / file_precond and said in the log.
@@ -300,41 +303,72 @@ static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, 
 	return rc;
 }
 
-/* The stmt_next written ahead for the statement after the one being sent (core/journal.h:
- * its fsync runs while the server works). seq 0: none. */
+/* How far ahead stmt_next lines are written (core/journal.h): each statement's line is written
+ * AHEAD statements before it is sent, and its fdatasync runs meanwhile on the journal's
+ * background thread, overlapped with the statements before it instead of with one only. A
+ * flush of the journal takes about as long as the server's flush of a commit, so one statement
+ * of overlap was not enough (the SQL apply ran at the pace of the two flushes, not of the
+ * server's). It is also the bound on what a power cut leaves in doubt (the header). */
+#define AHEAD 3
+
+/* The stmt_next lines written ahead: statements [lo, hi) of file f, not yet sent. */
 struct ahead {
-	uint64_t seq;
-	size_t f, i;     /* file and 0-based statement it names */
-	char sha[65];    /* that statement's checksum, not computed twice */
+	size_t f, lo, hi;
+	uint64_t seq[AHEAD + 1];      /* by statement index % (AHEAD + 1): its line, durable once synced */
+	char sha[AHEAD + 1][65];      /* its checksum, not computed twice */
 };
 
-/* Writes statement i+1's stmt_next ahead and starts its sync, when i+1 comes next (not done, not
- * in doubt). A precondition of its own may still skip it: that is journaled (fsync'd) as done. */
-static void queue_next(struct run *r, const struct jstate *js, const struct sfile *sf, size_t f, size_t i, struct ahead *a)
+/* Statement i is being sent: writes the stmt_next of the statements after it, up to AHEAD of
+ * them, stopping at one the journal already knows (done or in doubt: resume handles those), and
+ * starts their sync. A precondition of their own may still skip them (journaled as done). */
+static void queue_ahead(struct run *r, const struct jstate *js, const struct sfile *sf, size_t f, size_t i, struct ahead *a)
 {
-	if (i + 1 >= sf->sc.n)
-		return;
-	const struct sql_stmt *nx = &sf->sc.v[i + 1];
-	char *key = xasprintf("%s#%zu", sf->path, i + 2);
-	int known = has(js->done, key) || has(js->inflight, key);
-	free(key);
-	if (known)
-		return;
-	sqlsplit_checksum(nx, a->sha);
-	a->seq = run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"", sf->path,
-				   i + 2, a->sha, boot_id());
-	a->f = f, a->i = i + 1;
-	journal_kick(r->jr);
+	if (a->f != f || a->hi <= i + 1)
+		a->f = f, a->lo = a->hi = i + 1;
+	else if (a->lo < i + 1)
+		a->lo = i + 1;
+	int wrote = 0;
+	while (a->hi < sf->sc.n && a->hi < i + 1 + AHEAD) {
+		size_t k = a->hi;
+		char *key = xasprintf("%s#%zu", sf->path, k + 1);
+		int known = has(js->done, key) || has(js->inflight, key);
+		free(key);
+		if (known)
+			break;
+		char *sha = a->sha[k % (AHEAD + 1)];
+		sqlsplit_checksum(&sf->sc.v[k], sha);
+		a->seq[k % (AHEAD + 1)] = run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
+							  sf->path, k + 1, sha, boot_id());
+		a->hi = k + 1;
+		wrote = 1;
+	}
+	if (wrote)
+		journal_kick(r->jr);
 }
 
-/* The statement queued ahead will not be sent now (the one before it failed, or the step stops):
- * say so in the journal, fsync'd, so that after a power cut it is not taken for one in doubt. */
+/* Statement i of file f is about to be sent: its stmt_next line when written ahead (its sha256
+ * copied out), else 0. */
+static uint64_t ahead_take(struct ahead *a, size_t f, size_t i, char sha[65])
+{
+	if (a->f != f || i < a->lo || i >= a->hi)
+		return 0;
+	memcpy(sha, a->sha[i % (AHEAD + 1)], 65);
+	uint64_t seq = a->seq[i % (AHEAD + 1)];
+	a->lo = i + 1;
+	return seq;
+}
+
+/* The statements queued ahead will not be sent now (the one before them failed, or the step
+ * stops): say so in the journal, fsync'd, so that after a power cut they are not taken for
+ * statements in doubt. */
 static void withdraw_ahead(struct run *r, const struct sfile *files, struct ahead *a)
 {
-	if (!a->seq)
-		return;
-	run_journal(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", files[a->f].path, a->i + 1);
-	a->seq = 0;
+	uint64_t last = 0;
+	for (size_t k = a->lo; k < a->hi; k++)
+		last = run_journal_write(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", files[a->f].path, k + 1);
+	if (last)
+		journal_wait(r->jr, last);
+	a->lo = a->hi;
 }
 
 /* After a reboot, statement idx1 of file f was found not applied: the statements queued after it
@@ -567,18 +601,17 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 			}
 			char sha[65];
-			if (ahead.seq && ahead.f == f && ahead.i == i)
-				memcpy(sha, ahead.sha, sizeof sha);
-			else
+			uint64_t queued = ahead_take(&ahead, f, i, sha);
+			if (!queued)
 				sqlsplit_checksum(st, sha);
 			char *shown = oneline(st->text, 160);
 			(void)fault_hit("sql_stmt");   /* sandbox scenarios hook actions here (the database goes away) */
 			for (;;) {
 				/* Durable before it is sent: its stmt_next, usually written ahead and synced meanwhile. */
-				uint64_t seq = ahead.seq && ahead.f == f && ahead.i == i ? ahead.seq
+				uint64_t seq = queued ? queued
 					: run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
 							    files[f].path, i + 1, sha, boot_id());
-				ahead.seq = 0;
+				queued = 0;   /* a retry writes a new one */
 				if (!seq || journal_wait(r->jr, seq) < 0) {
 					ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): nothing more is sent, so that a "
 					       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
@@ -588,12 +621,14 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				run_journal_write(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
 						  files[f].path, i + 1, st->line, sha, boot_id());
 				fault_hit("stmt_begin");
-				queue_next(r, &js, &files[f], f, i, &ahead);
+				queue_ahead(r, &js, &files[f], f, i, &ahead);
 				fault_hit("stmt_queued");
-				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
 				struct db_error err = {0};
 				unsigned long long aff = 0;
-				if (db_exec(d, st->text, &aff, &err) == 0) {
+				int sent = db_send(d, st->text, &err);
+				/* said while the server runs it: the engine's own work stays off the statement's path */
+				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
+				if (sent == 0 && db_finish(d, &aff, &err) == 0) {
 					fault_hit("stmt_sent");
 					done_seq = run_journal_write(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu",
 								     files[f].path, i + 1, aff);
@@ -612,7 +647,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					already++, fal++;
 					break;
 				}
-				withdraw_ahead(r, files, &ahead);   /* the next one waits for this one's fate */
+				withdraw_ahead(r, files, &ahead);   /* the next ones wait for this one's fate */
 				int conn_lost = db_is_connection_error(err.code);
 				if (!conn_lost)
 					run_journal(r, "stmt_failed", "\"file\":\"%s\",\"index\":%zu,\"code\":%u", files[f].path, i + 1, err.code);

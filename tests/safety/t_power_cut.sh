@@ -6,11 +6,11 @@
 # check them in order against the database, record the applied ones as done, send the rest, and
 # end with the same database as an uninterrupted run, each statement applied exactly once.
 #
-# The durable prefix is the adverse one: it ends with the stmt_next the engine waited for before
-# sending the statement (statement K's), so the previous statement's done line and K's begin line
-# are lost. Three cases, by where the engine died:
+# The durable prefix is the adverse one: it ends with the stmt_next of statement K, so every done
+# and begin line after it is lost. Four cases, by where the engine died:
 #   stmt_sent:2    statements 1 and 2 both applied: both found applied, nothing sent twice
 #   stmt_begin:2   statement 1 applied, 2 not sent: 1 found applied, 2 found not applied and sent
+#   stmt_sent:3    (cut after statement 3's stmt_next, queued ahead) three in doubt, all resolved by checks
 #   stmt_queued:1  statement 1 not sent, 2's stmt_next written ahead: 1 found not applied, so 2
 #                  was never sent either (recorded as withdrawn, not checked, not asked)
 . "$(dirname "$0")/lib.sh"
@@ -61,6 +61,18 @@ t "stmt_begin: statement 1 found applied" '[ "$(checked 1)" = "\"found\":\"appli
 t "stmt_begin: statement 2 found not applied" '[ "$(checked 2)" = "\"found\":\"not applied\"" ]'
 t "stmt_begin: statement 2 sent once by the resume" \
 	'[ "$(grep -v adopted_from "$R/journal.jsonl" | grep "\"t\":\"stmt_done\"" | grep -c "$ddl,\"index\":2,")" -eq 1 ]'
+sf_restore "$T/base.sql"; rm -rf "$T/state"
+
+# Statements are queued up to three ahead: a durable prefix can end with the stmt_next of a
+# statement two after the last one whose done line survived (the Linkis DDL file has three).
+# Killed after all three were applied, cut after statement 3's stmt_next (written before
+# statement 1 was sent): three in doubt, each resolved by its check, the operator asked nothing.
+power_cut stmt_sent:3 3
+t "stmt_sent:3: statement 1 found applied" '[ "$(checked 1)" = "\"found\":\"applied\"" ]'
+t "stmt_sent:3: statement 2 found applied" '[ "$(checked 2)" = "\"found\":\"applied\"" ]'
+t "stmt_sent:3: statement 3 (a MODIFY) found safe to send again" '[ "$(checked 3)" = "\"found\":\"safe to send again\"" ]'
+t "stmt_sent:3: statements 1 and 2 were not sent again" '! grep -v adopted_from "$R/journal.jsonl" | grep "\"t\":\"stmt_begin\"" | grep -F "$ddl" | grep -qE "\"index\":(1|2),"'
+t "stmt_sent:3: the operator was asked nothing" '! grep -q "\"t\":\"ask\",[^}]*inflight" "$R/events.jsonl"'
 sf_restore "$T/base.sql"; rm -rf "$T/state"
 
 power_cut stmt_queued:1 2
