@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${BENCH_BUILD:-$top/build}
 [ -x "$build/upwiz" ] || "$top/scripts/build.sh" "$build" >/dev/null || exit 1
-export UPWIZ_BIN=$build/upwiz BENCH_DUMP_BIN=$build/bench_dump
+export UPWIZ_BIN=$build/upwiz BENCH_DUMP_BIN=$build/bench_dump BENCH_FLUSH_BIN=$build/bench_flush
 export BENCH_OUT=${BENCH_OUT:-$(mktemp -d /tmp/upwiz-bench-out.XXXXXX)}
 mkdir -p "$BENCH_OUT"
 . "$here/lib.sh"
