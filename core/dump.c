@@ -291,7 +291,12 @@ int dump_database(const struct dump_opts *o, dump_progress_fn progress, void *ud
 	int st = 0, exited = 0;
 	do {
 		/* Wake at the child's exit (pidfd) or every 20 ms, keeping its stderr tail meanwhile. */
-		exited = proc_wait(p, 20, NULL, NULL, &st) == 1;
+		int w = proc_wait(p, 20, NULL, NULL, &st);
+		if (w < 0) {
+			set_cause(cause, "waiting for %s: %s", bin, strerror(errno));
+			goto out;
+		}
+		exited = w == 1;
 		/* Read back what the child wrote since (from the page cache, after its exit to the end). */
 		for (;;) {
 			ssize_t n = read(rfd, buf, CHUNK);

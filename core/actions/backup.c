@@ -98,6 +98,8 @@ int act_backup(struct run *r, const struct pstep *s)
 				char *detail = xasprintf("%s, %u of %u tables, sha256 %.16s…", size, res.tables_in_dump,
 							 res.tables_in_db, res.sha256);
 				ev_item(r, "db", "Database dump", "pass", detail, "");
+				ev_log(r, "info", "dump written and hashed in %.1f s, on disk (fsync) %lu ms later", res.dump_ms / 1000.0,
+				       res.sync_ms);
 				free(r->backup_db_path);
 				r->backup_db_path = xstrdup(out);
 				free(r->backup_restore_cmd);
