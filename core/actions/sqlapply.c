@@ -29,8 +29,8 @@
  * A precondition declared for a statement or a whole file (`unless:`) skips what is already there,
  * journaled as stmt_precond / file_precond and said in the log.
  *
- * Fault seam (core/util.h): fault_hit("stmt_begin"), ("stmt_queued": the next one's stmt_next written),
- * ("stmt_sent"), ("stmt_done") around each statement.
+ * Fault seam (core/util.h): fault_hit("stmt_begin") before a statement is sent, ("stmt_queued": it
+ * was sent and the stmt_next lines after it written), ("stmt_sent": it was answered), ("stmt_done").
  * tests/safety/t_power_cut.sh plays a power cut by cutting the journal where its last sync was.
  *
  * A MySQL named lock (GET_LOCK) held on the connection keeps a second upwiz off the same
@@ -318,7 +318,7 @@ struct ahead {
 	char sha[AHEAD + 1][65];      /* its checksum, not computed twice */
 };
 
-/* Statement i is being sent: writes the stmt_next of the statements after it, up to AHEAD of
+/* Statement i was sent: writes the stmt_next of the statements after it, up to AHEAD of
  * them, stopping at one the journal already knows (done or in doubt: resume handles those), and
  * starts their sync. A precondition of their own may still skip them (journaled as done). */
 static void queue_ahead(struct run *r, const struct jstate *js, const struct sfile *sf, size_t f, size_t i, struct ahead *a)
@@ -621,12 +621,15 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				run_journal_write(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
 						  files[f].path, i + 1, st->line, sha, boot_id());
 				fault_hit("stmt_begin");
-				queue_ahead(r, &js, &files[f], f, i, &ahead);
-				fault_hit("stmt_queued");
 				struct db_error err = {0};
 				unsigned long long aff = 0;
 				int sent = db_send(d, st->text, &err);
-				/* said while the server runs it: the engine's own work stays off the statement's path */
+				/* While the server runs it, off its path: the statements after it queued (their
+				 * sync started) and the log line. */
+				if (sent == 0) {
+					queue_ahead(r, &js, &files[f], f, i, &ahead);
+					fault_hit("stmt_queued");
+				}
 				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
 				if (sent == 0 && db_finish(d, &aff, &err) == 0) {
 					fault_hit("stmt_sent");

@@ -7,12 +7,12 @@
 # end with the same database as an uninterrupted run, each statement applied exactly once.
 #
 # The durable prefix is the adverse one: it ends with the stmt_next of statement K, so every done
-# and begin line after it is lost. Four cases, by where the engine died:
+# and begin line after it is lost. Four cases, by where the engine died and where the journal is cut:
 #   stmt_sent:2    statements 1 and 2 both applied: both found applied, nothing sent twice
 #   stmt_begin:2   statement 1 applied, 2 not sent: 1 found applied, 2 found not applied and sent
 #   stmt_sent:3    (cut after statement 3's stmt_next, queued ahead) three in doubt, all resolved by checks
-#   stmt_queued:1  statement 1 not sent, 2's stmt_next written ahead: 1 found not applied, so 2
-#                  was never sent either (recorded as withdrawn, not checked, not asked)
+#   stmt_begin:2   (cut after statement 3's stmt_next, queued while 1 ran) 1 found applied, 2 found
+#                  not applied, so 3 was never sent either (recorded as withdrawn, not checked, not asked)
 . "$(dirname "$0")/lib.sh"
 
 sf_apply_setup
@@ -75,11 +75,12 @@ t "stmt_sent:3: statements 1 and 2 were not sent again" '! grep -v adopted_from 
 t "stmt_sent:3: the operator was asked nothing" '! grep -q "\"t\":\"ask\",[^}]*inflight" "$R/events.jsonl"'
 sf_restore "$T/base.sql"; rm -rf "$T/state"
 
-power_cut stmt_queued:1 2
-t "stmt_queued: statement 1 found not applied" '[ "$(checked 1)" = "\"found\":\"not applied\"" ]'
-t "stmt_queued: statement 2 not checked (never sent)" '[ -z "$(checked 2)" ]'
-t "stmt_queued: statement 2 recorded as withdrawn" 'grep -v adopted_from "$R/journal.jsonl" | grep "\"t\":\"stmt_withdrawn\"" | grep -F "$ddl" | grep -q "\"index\":2"'
-t "stmt_queued: the operator was asked nothing" '! grep -q "\"t\":\"ask\",[^}]*inflight" "$R/events.jsonl"'
+power_cut stmt_begin:2 3
+t "stmt_begin:2, cut at 3: statement 1 found applied" '[ "$(checked 1)" = "\"found\":\"applied\"" ]'
+t "stmt_begin:2, cut at 3: statement 2 found not applied" '[ "$(checked 2)" = "\"found\":\"not applied\"" ]'
+t "stmt_begin:2, cut at 3: statement 3 not checked (never sent)" '[ -z "$(checked 3)" ]'
+t "stmt_begin:2, cut at 3: statement 3 recorded as withdrawn" 'grep -v adopted_from "$R/journal.jsonl" | grep "\"t\":\"stmt_withdrawn\"" | grep -F "$ddl" | grep -q "\"index\":3"'
+t "stmt_begin:2, cut at 3: the operator was asked nothing" '! grep -q "\"t\":\"ask\",[^}]*inflight" "$R/events.jsonl"'
 sf_san
 t "no sanitizer report from any engine" '[ $SF_SAN -eq 0 ]'
 sf_end
