@@ -794,6 +794,7 @@ end:
 	profile_free(r->prof);
 	free(r->run_id), free(r->run_dir), free(r->state_dir), free(r->log_path), free(r->target);
 	free(r->backup_db_path), free(r->backup_restore_cmd);
+	sb_free(&r->out_carry);
 	sv_free(&r->backups), sv_free(&r->done_notes);
 	free(r->step_rev);
 	return code;

@@ -190,10 +190,8 @@ static size_t sanitize(char *out, const char *line, size_t len)
 
 /* The line goes to the hub's pending batch (core/hub.h): redaction, encoding and the writes
  * happen once per batch, not once per line, so a flooding child is not held back. */
-void ev_output(struct run *r, const char *line, size_t len)
+static void output_piece(struct run *r, const char *line, size_t len)
 {
-	if (!r->hub)
-		return;
 	char local[4096];
 	local[0] = '\0';   /* (an empty line: nothing written) */
 	char *buf = len <= sizeof local / 4 ? local : xmalloc(len * 4 + 1);
@@ -201,6 +199,36 @@ void ev_output(struct run *r, const char *line, size_t len)
 	hub_output(r->hub, r->step ? r->step->id : NULL, buf, n);
 	if (buf != local)
 		free(buf);
+}
+
+/* Redaction happens per line in the hub's batch. A line over PROC_LINE_MAX reaches us in pieces,
+ * and a secret cut in two by that cut would be masked in neither: so the end of a full-size piece
+ * that could begin a secret is held back and logged with the next piece. */
+void ev_output(struct run *r, const char *line, size_t len)
+{
+	if (!r->hub)
+		return;
+	char *joined = NULL;
+	if (r->out_carry.len) {
+		sb_add(&r->out_carry, line, len);
+		len = r->out_carry.len;
+		line = joined = sb_detach(&r->out_carry);
+	}
+	size_t hold = len >= PROC_LINE_MAX ? redactor_hold(r->red, line, len) : 0;
+	output_piece(r, line, len - hold);
+	if (hold)
+		sb_add(&r->out_carry, line + len - hold, hold);
+	free(joined);
+}
+
+void ev_output_end(struct run *r)
+{
+	if (!r->out_carry.len)
+		return;
+	size_t n = r->out_carry.len;
+	char *rest = sb_detach(&r->out_carry);
+	output_piece(r, rest, n);
+	free(rest);
 }
 
 /* ---- questions */
@@ -437,6 +465,7 @@ int run_shell(struct run *r, const char *cmdline, int timeout_s, int *exit_code,
 	struct shell_ud u = {r, capture};
 	char *cause = NULL;
 	int rc = proc_run(&o, timeout_s > 0 ? timeout_s * 1000 : -1, shell_line, &u, exit_code, &cause);
+	ev_output_end(r);
 	free(cwd);
 	if (rc < 0) {
 		ev_log(r, "error", "%s", cause ? cause : "command failed to run");

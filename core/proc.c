@@ -41,7 +41,7 @@
 
 extern char **environ;
 
-#define LINE_MAX_BYTES (64 * 1024)
+#define LINE_MAX_BYTES PROC_LINE_MAX
 #define READ_CHUNK (64 * 1024)
 #define PIPE_SIZE (1024 * 1024)   /* a flooding child runs this far ahead of us between reads */
 #define ERR_TAIL_MAX 4096

@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* A line without its '\n' (every '\r' removed); valid during the call only. */
+/* A line without its '\n' (every '\r' removed); valid during the call only. A longer line comes
+ * in pieces of exactly PROC_LINE_MAX bytes, then the rest. */
+#define PROC_LINE_MAX (64 * 1024)
 typedef void (*proc_line_fn)(void *ud, const char *line, size_t len);
 
 /* stdin_fd value (addition): a pipe the parent writes with proc_write()/proc_stdin_fd(). */

@@ -227,6 +227,24 @@ char *redactor_apply(const struct redactor *r, const char *text)
 	return sb_detach(&sb);
 }
 
+size_t redactor_hold(const struct redactor *r, const char *text, size_t len)
+{
+	if (!r || len == 0)
+		return 0;
+	size_t best = 0;
+	pthread_mutex_lock(mu_of(r));
+	for (size_t k = 0; k < r->n; k++) {
+		const struct secret *s = &r->v[k];
+		for (size_t n = s->len - 1 < len ? s->len - 1 : len; n > best; n--)
+			if (memcmp(text + len - n, s->value, n) == 0) {
+				best = n;
+				break;
+			}
+	}
+	pthread_mutex_unlock(mu_of(r));
+	return best;
+}
+
 static int is_cont(unsigned char c)
 {
 	return (c & 0xC0) == 0x80;

@@ -35,6 +35,12 @@ char *redactor_apply(const struct redactor *r, const char *text);
 struct strbuf;
 void redactor_apply_sb(const struct redactor *r, const char *text, size_t len, struct strbuf *out);
 int redactor_is_clean(const struct redactor *r, const char *text);  /* 1 when no secret occurs in text */
+/*
+ * The length of the longest end of text[0..len) that is the beginning of a registered secret but
+ * not all of it (0: none). A caller that must cut a text in pieces holds that much back for the
+ * next piece, so a secret is never split between two pieces and left unmasked in both.
+ */
+size_t redactor_hold(const struct redactor *r, const char *text, size_t len);
 size_t redactor_count(const struct redactor *r);                    /* number of registered secrets */
 /*
  * "BML-9f8e...c0d1" style mask: the prefix up to and including the first '-' or '_'

@@ -49,6 +49,7 @@ struct run {
 	int refused;                /* an action found another run holding the target (GET_LOCK): exit 3 */
 	double started_at;          /* wall clock when the engine started: the hello's `started` */
 	char *target;               /* owned; the expanded target, NULL until the variables are resolved */
+	struct strbuf out_carry;    /* the end of a cut child line held back by ev_output (a secret may begin there) */
 };
 
 /* ---- events (all text is redacted before it leaves the engine) */
@@ -58,8 +59,11 @@ void ev_body(struct run *r, const char *text);
 void ev_progress(struct run *r, double done, double total, const char *label);
 void ev_log(struct run *r, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap);
-/* A line of a child's output: sanitised (control characters and invalid UTF-8 replaced) and logged as "out". */
+/* A line of a child's output: sanitised (control characters and invalid UTF-8 replaced) and logged as "out".
+ * A piece of a cut line (PROC_LINE_MAX bytes) may hold back its end for the next one (a secret may begin
+ * there); ev_output_end says the child is done and logs what is still held. */
 void ev_output(struct run *r, const char *line, size_t len);
+void ev_output_end(struct run *r);
 /* The run's target is known (variables resolved): front ends update their header. */
 void ev_target(struct run *r);
 

@@ -186,6 +186,7 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 	int tmo = c->timeout_s > 0 ? c->timeout_s * 1000 : -1;
 	int rc = c->pty ? interactive_run(r, s, c, idx, &o, tmo, on_line, &u, &exit_code, &cause)
 			: proc_run(&o, tmo, on_line, &u, &exit_code, &cause);
+	ev_output_end(r);
 	double secs = (double)(mono_ms() - t0) / 1000.0;
 	/* Vendor tools that exit 0 on failure: success is also read from the output. */
 	int missing = 0;

@@ -252,6 +252,35 @@ static void test_speed(void **state)
 	redactor_free(r);
 }
 
+/* redactor_hold: the end of a piece that could begin a secret is held back, so a secret cut in
+ * two is masked whole in the next piece; nothing is held when no secret can begin there. */
+static void test_hold(void **state)
+{
+	(void)state;
+	struct redactor *r = redactor_new();
+	assert_int_equal(redactor_hold(r, "abc", 3), 0);   /* no secrets at all */
+	assert_int_equal(redactor_add(r, "s3cr3tPass", REDACT_PASSWORD), 0);
+	assert_int_equal(redactor_add(r, "BML-0123456789abcdef", REDACT_TOKEN), 0);
+	assert_int_equal(redactor_hold(r, "xxxxs3c", 7), 3);
+	assert_int_equal(redactor_hold(r, "xxxxs3cr3tPas", 13), 9);   /* all but the last byte */
+	assert_int_equal(redactor_hold(r, "xxxxs3cr3tPass!", 15), 0); /* whole: masked in this piece */
+	assert_int_equal(redactor_hold(r, "xxxxs3cr3tPass", 14), 1);  /* whole, but its last "s" may begin another */
+	assert_int_equal(redactor_hold(r, "xxxxx", 5), 0);
+	assert_int_equal(redactor_hold(r, "xx BML-01", 9), 6);          /* the longest prefix of any secret */
+	assert_int_equal(redactor_hold(r, "s", 1), 1);
+	assert_int_equal(redactor_hold(r, "", 0), 0);
+	/* held + next piece: the secret is whole again and masked */
+	const char *a = "xxxxs3cr", *b = "3tPass end";
+	size_t h = redactor_hold(r, a, strlen(a));
+	assert_int_equal(h, 4);
+	char joined[64];
+	snprintf(joined, sizeof joined, "%s%s", a + strlen(a) - h, b);
+	char *out = redactor_apply(r, joined);
+	assert_string_equal(out, "******** end");
+	free(out);
+	redactor_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_and_kind_upgrade),
 		cmocka_unit_test(test_threads_smoke),
 		cmocka_unit_test(test_speed),
+		cmocka_unit_test(test_hold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
