@@ -53,23 +53,45 @@ int usage_err(const char *fmt, const char *arg)
 	return LIGHT_USAGE;
 }
 
+/* Display columns of UTF-8 text, counting one per character (profile ids and titles are not wide). */
+static int text_cols(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* One line per bundled profile: id, title, from -> to, in columns as wide as the widest entry. */
 static int cmd_list(void)
 {
 	struct strvec files = STRVEC_INIT;
 	profile_list_bundled(&files);
+	struct profile **ps = xcalloc(files.n ? files.n : 1, sizeof *ps);
+	int idw = 0, tw = 0;
 	for (size_t i = 0; i < files.n; i++) {
 		char *cause = NULL;
-		struct profile *p = profile_load(files.v[i], &cause);
-		if (!p) {
-			printf("%-32s (invalid: run upwiz check %s)\n", path_basename(files.v[i]), files.v[i]);
-			free(cause);
-			continue;
-		}
-		printf("%-32s %-40s %s -> %s\n", p->id, p->title, p->from, p->to);
+		ps[i] = profile_load(files.v[i], &cause);
+		free(cause);
+		const char *id = ps[i] ? ps[i]->id : path_basename(files.v[i]);
+		if (text_cols(id) > idw)
+			idw = text_cols(id);
+		if (ps[i] && text_cols(ps[i]->title) > tw)
+			tw = text_cols(ps[i]->title);
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		struct profile *p = ps[i];
+		const char *id = p ? p->id : path_basename(files.v[i]);
+		printf("%s%*s  ", id, idw - text_cols(id), "");
+		if (!p)
+			printf("(invalid: run upwiz check %s)\n", files.v[i]);
+		else
+			printf("%s%*s  %s -> %s\n", p->title, tw - text_cols(p->title), "", p->from, p->to);
 		profile_free(p);
 	}
 	if (!files.n)
 		printf("no bundled profiles found\n");
+	free(ps);
 	sv_free(&files);
 	return 0;
 }

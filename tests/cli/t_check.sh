@@ -38,6 +38,8 @@ t "missing file exits 2 naming it" '[ $rc -eq 2 ] && grep -q "missing.yaml" <<<"
 
 out=$("$bin" list 2>&1)
 t "list shows the Linkis profile with from -> to" 'grep -q "linkis-1.3.2-to-1.4.0.*1.3.2 -> 1.4.0" <<<"$out"'
+t "list: the from -> to column starts at the same place on every line (the longest title included)" \
+	'[ $(awk "{ print length(\$0) - length(\$NF) - length(\$(NF-2)) }" <<<"$out" | sort -u | wc -l) -eq 1 ]'
 
 out=$("$bin" run linkis-1.3.2-to-1.4.0 --var DB_PASSWORD=hunter22 --plain 2>&1 </dev/null); rc=$?
 t "a secret on the command line is refused (exit 2)" '[ $rc -eq 2 ] && grep -q "secret" <<<"$out"'
