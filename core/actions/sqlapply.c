@@ -368,7 +368,7 @@ static void withdraw_ahead(struct run *r, const struct sfile *files, struct ahea
 		last = run_journal_write(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", files[a->f].path, k + 1);
 	if (last)
 		journal_wait(r->jr, last);
-	a->lo = a->hi;
+	a->hi = a->lo;   /* queued again (a new stmt_next each) once the statement before them is through */
 }
 
 /* After a reboot, statement idx1 of file f was found not applied: the statements queued after it
