@@ -206,22 +206,6 @@ void cast_close(struct cast_writer *cw)
 
 /* ---- reading */
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char u[4];
-	size_t l;
-	if (cp < 0x80)
-		u[0] = (char)cp, l = 1;
-	else if (cp < 0x800)
-		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), l = 2;
-	else if (cp < 0x10000)
-		u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[2] = (char)(0x80 | (cp & 0x3f)), l = 3;
-	else
-		u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)), l = 4;
-	sb_add(sb, u, l);
-}
-
 static int hex4(const char *p, const char *end, uint32_t *out)
 {
 	uint32_t v = 0;
@@ -288,7 +272,7 @@ static int parse_string(const char **pp, const char *end, struct strbuf *sb)
 					cp = 0xfffd;
 			} else if (cp >= 0xdc00 && cp < 0xe000)
 				cp = 0xfffd;
-			put_utf8(sb, cp);
+			utf8_put(sb, cp);
 			break;
 		}
 		default: return -1;

@@ -146,6 +146,22 @@ void sb_adds(struct strbuf *sb, const char *s) { sb_add(sb, s, strlen(s)); }
 
 void sb_addc(struct strbuf *sb, char c) { sb_add(sb, &c, 1); }
 
+void utf8_put(struct strbuf *sb, uint32_t cp)
+{
+	char u[4];
+	size_t l;
+	if (cp < 0x80)
+		u[0] = (char)cp, l = 1;
+	else if (cp < 0x800)
+		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), l = 2;
+	else if (cp < 0x10000)
+		u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[2] = (char)(0x80 | (cp & 0x3f)), l = 3;
+	else
+		u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)), l = 4;
+	sb_add(sb, u, l);
+}
+
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

@@ -49,6 +49,10 @@ void sb_reset(struct strbuf *sb);
 char *sb_detach(struct strbuf *sb);          /* caller frees; sb is empty after */
 void sb_free(struct strbuf *sb);
 const char *sb_str(const struct strbuf *sb); /* "" when empty; borrowed */
+/* Appends code point cp as UTF-8 (1 to 4 bytes). It does not check cp: a surrogate is written
+ * as its 3-byte form, and anything from 0x10000 up as 4 bytes (above 0x1fffff the lead byte's
+ * high bits are lost); callers that can meet such values map them first (U+FFFD, a space). */
+void utf8_put(struct strbuf *sb, uint32_t cp);
 
 /* A list of owned strings. */
 struct strvec {

@@ -585,22 +585,8 @@ char *vt_row_text(const struct vt *t, int y)
 		if (c->ch == 0)
 			continue;
 		const uint32_t cps[2] = {c->ch, c->comb};
-		for (int k = 0; k < 2 && cps[k]; k++) {
-			uint32_t cp = cps[k];
-			char u[4];
-			size_t l;
-			if (cp < 0x80)
-				u[0] = (char)cp, l = 1;
-			else if (cp < 0x800)
-				u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), l = 2;
-			else if (cp < 0x10000)
-				u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-				u[2] = (char)(0x80 | (cp & 0x3f)), l = 3;
-			else
-				u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-				u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)), l = 4;
-			sb_add(&sb, u, l);
-		}
+		for (int k = 0; k < 2 && cps[k]; k++)
+			utf8_put(&sb, cps[k]);
 		if (c->ch != ' ' || c->comb)
 			keep = sb.len;
 	}

@@ -96,20 +96,9 @@ static void size_changed(struct player *p)
 
 static void put_cp(struct strbuf *sb, uint32_t cp)
 {
-	char u[4];
-	size_t l;
 	if (cp < 0x20 || cp == 0x7f)
 		cp = ' ';
-	if (cp < 0x80)
-		u[0] = (char)cp, l = 1;
-	else if (cp < 0x800)
-		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), l = 2;
-	else if (cp < 0x10000)
-		u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[2] = (char)(0x80 | (cp & 0x3f)), l = 3;
-	else
-		u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)), l = 4;
-	sb_add(sb, u, l);
+	utf8_put(sb, cp);
 }
 
 static void put_color(struct strbuf *sb, uint32_t c, int bg)
