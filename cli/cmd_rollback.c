@@ -31,7 +31,6 @@
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "core/db.h"
 #include "core/engine.h"
@@ -39,6 +38,7 @@
 #include "core/journal.h"
 #include "core/mysqld.h"
 #include "core/rollback.h"
+#include "core/runstate.h"
 
 struct rb_cli {
 	FILE *log;
@@ -58,32 +58,24 @@ static void cli_log(void *ud, const char *level, const char *text)
 	}
 }
 
-/* The newest run folder that is not itself a roll-back. Caller frees. */
+static int newest_pick(void *ud, const char *run_id, const char *run_dir, json_t *o)
+{
+	char **best = ud;
+	if (!o)
+		return 0;
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	if (!(kind && strcmp(kind, "rollback") == 0) && (!*best || strcmp(run_id, *best) > 0)) {
+		free(*best);
+		*best = xstrdup(run_id);
+	}
+	return 0;
+}
+
+/* The newest run folder (by name) with a readable run.json that is not itself a roll-back. Caller frees. */
 static char *newest_run(const char *state)
 {
-	char *runs = xasprintf("%s/runs", state);
-	DIR *d = opendir(runs);
 	char *best = NULL;
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
-			json_t *o = json_load_file(meta, 0, NULL);
-			free(meta);
-			if (!o)
-				continue;
-			const char *kind = json_string_value(json_object_get(o, "kind"));
-			if (!(kind && strcmp(kind, "rollback") == 0) && (!best || strcmp(de->d_name, best) > 0)) {
-				free(best);
-				best = xstrdup(de->d_name);
-			}
-			json_decref(o);
-		}
-		closedir(d);
-	}
-	free(runs);
+	runs_foreach(state, newest_pick, &best, NULL);   /* an unreadable runs folder: no run */
 	return best;
 }
 

@@ -9,7 +9,6 @@
  */
 #include "core/rollback.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -22,6 +21,7 @@
 #include "core/dump.h"
 #include "core/guard.h"
 #include "core/journal.h"
+#include "core/runstate.h"
 
 static const char *jget(json_t *o, const char *k)
 {
@@ -555,36 +555,35 @@ int rollback_execute(const struct rb_plan *p, const struct rb_env *e)
 	return failed;
 }
 
+struct rb_unfinished {
+	const char *run_id, *exclude;
+	char *best;
+	double best_started;
+};
+
+static int rb_unfinished_pick(void *ud, const char *id, const char *dir, json_t *o)
+{
+	struct rb_unfinished *u = ud;
+	if (!o || (u->exclude && strcmp(id, u->exclude) == 0))
+		return 0;
+	const char *kind = jget(o, "kind"), *of = jget(o, "of"), *outcome = jget(o, "outcome");
+	double started = json_number_value(json_object_get(o, "started"));
+	if (kind && strcmp(kind, "rollback") == 0 && of && strcmp(of, u->run_id) == 0 &&
+	    (!outcome || strcmp(outcome, "success") != 0) && started >= u->best_started) {
+		free(u->best);
+		u->best = xstrdup(id);
+		u->best_started = started;
+	}
+	return 0;
+}
+
 char *rollback_find_unfinished(const char *state_dir, const char *run_id, const char *exclude, struct strvec *done_keys)
 {
-	char *runs = xasprintf("%s/runs", state_dir);
-	DIR *d = opendir(runs);
-	char *best = NULL;
-	double best_started = -1;
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.' || (exclude && strcmp(de->d_name, exclude) == 0))
-				continue;
-			char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
-			json_t *o = json_load_file(meta, 0, NULL);
-			free(meta);
-			if (!o)
-				continue;
-			const char *kind = jget(o, "kind"), *of = jget(o, "of"), *outcome = jget(o, "outcome");
-			double started = json_number_value(json_object_get(o, "started"));
-			if (kind && strcmp(kind, "rollback") == 0 && of && strcmp(of, run_id) == 0 &&
-			    (!outcome || strcmp(outcome, "success") != 0) && started >= best_started) {
-				free(best);
-				best = xstrdup(de->d_name);
-				best_started = started;
-			}
-			json_decref(o);
-		}
-		closedir(d);
-	}
+	struct rb_unfinished u = {run_id, exclude, NULL, -1};
+	runs_foreach(state_dir, rb_unfinished_pick, &u, NULL);   /* an unreadable runs folder: none */
+	char *best = u.best;
 	if (best && done_keys) {
-		char *j = xasprintf("%s/%s/journal.jsonl", runs, best);
+		char *j = xasprintf("%s/runs/%s/journal.jsonl", state_dir, best);
 		struct strvec lines = STRVEC_INIT;
 		journal_read_lines(j, &lines, NULL);
 		for (size_t i = 0; i < lines.n; i++) {
@@ -596,7 +595,6 @@ char *rollback_find_unfinished(const char *state_dir, const char *run_id, const 
 		sv_free(&lines);
 		free(j);
 	}
-	free(runs);
 	return best;
 }
 

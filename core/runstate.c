@@ -1,9 +1,11 @@
 /*
- * runstate.c: see runstate.h. Reads run.json of every run under STATE/runs and one journal.
+ * runstate.c: see runstate.h. Walks STATE/runs (runs_foreach, for every reader of the runs folder)
+ * and reads one journal.
  */
 #include "core/runstate.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,44 +32,72 @@ static const char *get(const struct strvec *keys, const struct strvec *vals, con
 	return NULL;
 }
 
-char *runstate_find_unfinished(const char *state_dir, const char *profile_id, const char *target_sha, const char *skip_id)
+int runs_foreach(const char *state_dir, runs_fn *fn, void *ud, char **cause)
 {
 	char *runs = xasprintf("%s/runs", state_dir);
 	DIR *d = opendir(runs);
-	char *best = NULL;
-	double best_started = -1;
 	if (!d) {
+		int e = errno;
 		free(runs);
-		return NULL;
+		if (e == ENOENT)
+			return 0;
+		set_cause(cause, "%s/runs: %s", state_dir, strerror(e));
+		return -1;
 	}
+	int rc = 0;
 	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || (skip_id && strcmp(de->d_name, skip_id) == 0))
+	while (!rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
 			continue;
-		char *meta = xasprintf("%s/%s/run.json", runs, de->d_name);
-		json_t *o = json_load_file(meta, 0, NULL);
-		free(meta);
-		if (!o)
-			continue;
-		const char *t = json_string_value(json_object_get(o, "target_sha"));
-		const char *outcome = json_string_value(json_object_get(o, "outcome"));
-		const char *prof = json_string_value(json_object_get(o, "profile"));
-		/* The newest by start time (two runs can start in the same second: names do not order
-		 * them); a refused run never did anything and carries no records, so it is no candidate;
-		 * a rolled-back run is over: its effects are undone, nothing to resume. */
-		double started = json_number_value(json_object_get(o, "started"));
-		if (prof && strcmp(prof, profile_id) == 0 && !json_object_get(o, "rolled_back") && (!target_sha || (t && strcmp(t, target_sha) == 0)) &&
-		    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
-		    (!best || started > best_started)) {
-			free(best);
-			best = xstrdup(de->d_name);
-			best_started = started;
+		char *dir = xasprintf("%s/%s", runs, de->d_name);
+		if (is_dir(dir)) {
+			char *meta = xasprintf("%s/run.json", dir);
+			json_t *o = json_load_file(meta, 0, NULL);
+			free(meta);
+			rc = fn(ud, de->d_name, dir, o);
+			json_decref(o);
 		}
-		json_decref(o);
+		free(dir);
 	}
 	closedir(d);
 	free(runs);
-	return best;
+	return rc;
+}
+
+struct unfinished {
+	const char *profile_id, *target_sha, *skip_id;
+	char *best;
+	double best_started;
+};
+
+static int unfinished_pick(void *ud, const char *run_id, const char *run_dir, json_t *o)
+{
+	struct unfinished *u = ud;
+	if (!o || (u->skip_id && strcmp(run_id, u->skip_id) == 0))
+		return 0;
+	const char *t = json_string_value(json_object_get(o, "target_sha"));
+	const char *outcome = json_string_value(json_object_get(o, "outcome"));
+	const char *prof = json_string_value(json_object_get(o, "profile"));
+	/* The newest by start time (two runs can start in the same second: names do not order
+	 * them); a refused run never did anything and carries no records, so it is no candidate;
+	 * a rolled-back run is over: its effects are undone, nothing to resume. */
+	double started = json_number_value(json_object_get(o, "started"));
+	if (prof && strcmp(prof, u->profile_id) == 0 && !json_object_get(o, "rolled_back") &&
+	    (!u->target_sha || (t && strcmp(t, u->target_sha) == 0)) &&
+	    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
+	    (!u->best || started > u->best_started)) {
+		free(u->best);
+		u->best = xstrdup(run_id);
+		u->best_started = started;
+	}
+	return 0;
+}
+
+char *runstate_find_unfinished(const char *state_dir, const char *profile_id, const char *target_sha, const char *skip_id)
+{
+	struct unfinished u = {profile_id, target_sha, skip_id, NULL, -1};
+	runs_foreach(state_dir, unfinished_pick, &u, NULL);   /* an unreadable runs folder: no run to resume */
+	return u.best;
 }
 
 int runstate_load(const char *state_dir, const char *profile_id, const char *run_id, const char *target_sha,

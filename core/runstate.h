@@ -5,11 +5,28 @@
  * did not succeed; this finds the same run and summarises its journal: each step's state and each
  * SQL statement's state. A resumed run's journal holds the records it adopted from the run before
  * it, so one journal says everything.
+ *
+ * runs_foreach is the one walk over STATE/runs/ID/run.json that the resume, `plan`, `sessions`
+ * and `rollback` share; each keeps its own choice of run (newest by start time or by name).
  */
 #ifndef UPWIZ_RUNSTATE_H
 #define UPWIZ_RUNSTATE_H
 
+#include <jansson.h>
+
 #include "core/util.h"
+
+/*
+ * The one walk over STATE/runs: calls fn for each run folder, in readdir order (unsorted: each
+ * caller picks "newest" by its own key). Names starting with '.' and entries that are not folders
+ * are passed over. run_dir is STATE/runs/RUN_ID; run_json is its run.json parsed, borrowed for
+ * the call, NULL when missing or not JSON (a run killed before writing it, a broken file): a
+ * caller that needs it skips those. fn returns 0 to go on; any other value stops the walk and is
+ * returned. No runs folder is no run (0); another failure to open it is -1 with cause (caller
+ * frees).
+ */
+typedef int runs_fn(void *ud, const char *run_id, const char *run_dir, json_t *run_json);
+int runs_foreach(const char *state_dir, runs_fn *fn, void *ud, char **cause);
 
 struct runstate {
 	char *run_id, *target, *outcome;    /* outcome: NULL when the run never wrote one (killed) */

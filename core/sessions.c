@@ -3,9 +3,8 @@
  */
 #include "core/util.h"
 #include "core/sessions.h"
+#include "core/runstate.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +106,9 @@ void session_casts(const char *dir, struct strvec *out)
 	}
 }
 
-static void load_one(struct session *s)
+/* o: the run's run.json (borrowed), NULL when it has none that reads. */
+static void load_one(struct session *s, json_t *o)
 {
-	char *meta = xasprintf("%s/run.json", s->dir);
-	json_t *o = json_load_file(meta, 0, NULL);
-	free(meta);
 	if (o) {
 		s->profile = xstrdup(json_string_value(json_object_get(o, "profile")));
 		s->target = xstrdup(json_string_value(json_object_get(o, "target")));
@@ -119,7 +116,6 @@ static void load_one(struct session *s)
 		s->started = json_number_value(json_object_get(o, "started"));
 		s->ended = json_number_value(json_object_get(o, "ended"));
 		s->sandbox = json_is_true(json_object_get(o, "sandbox"));
-		json_decref(o);
 	}
 	if (!s->profile || !s->target || !s->started)
 		fill_from_hello(s);
@@ -146,44 +142,40 @@ static int newest_first(const void *a, const void *b)
 	return strcmp(y->id, x->id);
 }
 
+struct session_list {
+	struct session *v;
+	size_t n, cap;
+};
+
+static int session_add(void *ud, const char *run_id, const char *run_dir, json_t *o)
+{
+	struct session_list *l = ud;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	struct session *s = &l->v[l->n++];
+	memset(s, 0, sizeof *s);
+	s->id = xstrdup(run_id);
+	s->dir = xstrdup(run_dir);
+	load_one(s, o);
+	return 0;
+}
+
 int sessions_list(const char *state, struct session **out, size_t *n, char **cause)
 {
-	*out = NULL;
-	*n = 0;
-	char *runs = xasprintf("%s/runs", state);
-	DIR *d = opendir(runs);
-	if (!d) {
-		int e = errno;
-		free(runs);
-		if (e == ENOENT)
-			return 0;
-		set_cause(cause, "%s/runs: %s", state, strerror(e));
+	struct session_list l = {NULL, 0, 0};
+	int rc = runs_foreach(state, session_add, &l, cause);
+	if (rc < 0) {
+		sessions_free(l.v, l.n);
+		*out = NULL;
+		*n = 0;
 		return -1;
 	}
-	size_t cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char *dir = xasprintf("%s/%s", runs, de->d_name);
-		if (!is_dir(dir)) {
-			free(dir);
-			continue;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xreallocarray(*out, cap, sizeof **out);
-		}
-		struct session *s = &(*out)[(*n)++];
-		memset(s, 0, sizeof *s);
-		s->id = xstrdup(de->d_name);
-		s->dir = dir;
-		load_one(s);
-	}
-	closedir(d);
-	free(runs);
-	if (*n)
-		qsort(*out, *n, sizeof **out, newest_first);
+	if (l.n)
+		qsort(l.v, l.n, sizeof *l.v, newest_first);
+	*out = l.v;
+	*n = l.n;
 	return 0;
 }
 
