@@ -16,12 +16,52 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/upwiz-screen.XXXXXX")
 SAN_ENV="ASAN_OPTIONS='log_path=$T/asan:detect_leaks=1' UBSAN_OPTIONS='print_stacktrace=1:log_path=$T/ubsan'"
 SOCK=upwiz-test-$$
 FAKE_PID=
+ENGINES_WAIT=
 cleanup() {
 	tmux -L "$SOCK" kill-server >/dev/null 2>&1
 	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" >/dev/null 2>&1
+	[ -n "$ENGINES_WAIT" ] && stop_engines "$ENGINES_WAIT"
 	rm -rf "$T"
 }
 trap cleanup EXIT
+
+# stop_engines SECONDS: asks every engine under $T/upwiz/runs to abort through its socket (as a
+# client would), waits up to SECONDS for it to say "finished", then tells it to quit.
+stop_engines() {
+	local sock
+	for sock in "$T"/upwiz/runs/*/engine.sock; do
+		[ -S "$sock" ] || continue
+		python3 - "$sock" "$1" <<'PY' >/dev/null 2>&1
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b'{"t":"cmd","cmd":"abort"}\n')
+buf, end = b"", time.time() + float(sys.argv[2])
+try:
+    while time.time() < end and b'"finished"' not in buf:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf = buf[-65536:] + chunk
+except OSError:
+    pass
+try:
+    s.sendall(b'{"t":"cmd","cmd":"quit"}\n')
+except OSError:
+    pass
+PY
+	done
+	sleep 1
+}
+
+# stop_engines_on_exit SECONDS: for a test that runs real engines (upwiz sandbox). The engine
+# outlives its UI by design; whatever way the test ends, every engine it started is asked to
+# abort (stop_engines SECONDS) after the tmux server is gone, so no sandbox world is left running.
+stop_engines_on_exit() {
+	command -v python3 >/dev/null 2>&1 || skip "python3 is not installed (needed to stop the engine)"
+	ENGINES_WAIT=$1
+}
 
 fail() {
 	echo "FAIL: $*"

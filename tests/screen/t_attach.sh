@@ -14,36 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || skip "no mariadbd for the sandbox world"
-command -v python3 >/dev/null 2>&1 || skip "python3 is not installed (needed to stop the engine)"
 
-stop_engines() {
-	local sock
-	for sock in "$T"/upwiz/runs/*/engine.sock; do
-		[ -S "$sock" ] || continue
-		python3 - "$sock" <<'PY' >/dev/null 2>&1
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(b'{"t":"cmd","cmd":"abort"}\n')
-buf, end = b"", time.time() + 30
-try:
-    while time.time() < end and b'"finished"' not in buf:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf = buf[-65536:] + chunk
-except OSError:
-    pass
-try:
-    s.sendall(b'{"t":"cmd","cmd":"quit"}\n')
-except OSError:
-    pass
-PY
-	done
-	sleep 1
-}
-trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; stop_engines; rm -rf "$T"' EXIT
+stop_engines_on_exit 30
 
 # window-aware helpers (two UIs at once)
 capw() { tmux -L "$SOCK" capture-pane -p -t "$1"; }

@@ -15,35 +15,7 @@ command -v mariadbd >/dev/null 2>&1 || command -v mysqld >/dev/null 2>&1 ||
 
 # The engine outlives its UI by design. Whatever way this test ends, ask every engine it started
 # to abort (through its socket, as a client would) so no sandbox world is left running.
-stop_engines() {
-	local sock
-	for sock in "$T"/upwiz/runs/*/engine.sock; do
-		[ -S "$sock" ] || continue
-		python3 - "$sock" <<'PY' >/dev/null 2>&1
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(b'{"t":"cmd","cmd":"abort"}\n')
-buf, end = b"", time.time() + 20
-try:
-    while time.time() < end and b'"finished"' not in buf:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf = buf[-65536:] + chunk
-except OSError:
-    pass
-try:
-    s.sendall(b'{"t":"cmd","cmd":"quit"}\n')
-except OSError:
-    pass
-PY
-	done
-	sleep 1
-}
-trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; stop_engines; rm -rf "$T"' EXIT
-command -v python3 >/dev/null 2>&1 || skip "python3 is not installed (needed to stop the engine on failure)"
+stop_engines_on_exit 20
 
 start_ui "" "sandbox linkis-1.3.2-to-1.4.0"
 i=0
