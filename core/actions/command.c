@@ -57,7 +57,10 @@ static void on_line(void *ud, const char *line, size_t len)
 		u->failed_line = 1;
 	if (u->out.len < CMD_KEEP_OUTPUT) {
 		sb_add(&u->out, l, k);
-		sb_addc(&u->out, '\n');
+		/* a piece of a cut line (PROC_LINE_MAX) is joined to the rest of its line again, so that
+		 * a capture or a match sees the line, and a secret cut there stays whole (and masked) */
+		if (len != PROC_LINE_MAX)
+			sb_addc(&u->out, '\n');
 	}
 	free(l);
 }

@@ -5,6 +5,8 @@
 # Checked in events.jsonl and run.log: no piece of the secret's text, "********" where it was, and
 # every other byte of the line kept, in order. A second line ends a child's output with the start
 # of the secret at the cut (nothing follows): what is held back is still logged when the child ends.
+# The same child again with a capture over the cut: the kept output joins the pieces of the line, so
+# the captured value is the whole secret, and it is logged masked.
 # The child reads the secret from a file: a secret never goes to a child by argv or env.
 set -u
 bin=${UPWIZ_BIN:?}
@@ -38,6 +40,11 @@ steps:
       - title: "a child printing long lines"
         run: "bash \${OUT}/long.sh \${OUT}"
         timeout: 60
+      - title: "the same line, its secret captured over the cut"
+        run: "bash \${OUT}/long.sh \${OUT}"
+        timeout: 60
+        capture: GOT
+        capture_match: "x(Cut-[^ ]*) after"
 Y
 printf 'vars: { OUT: "%s" }\nanswers: { long: yes }\n' "$tmp" > "$tmp/a.yaml"
 UPWIZ_VAR_PW=$pw XDG_STATE_HOME=$tmp/state timeout 120 "$bin" run "$tmp/p.yaml" --plain --answers "$tmp/a.yaml" \
@@ -48,10 +55,12 @@ run=$(ls -d "$tmp"/state/upwiz/runs/* | head -1)
 # the text of the child's output, pieces joined again (each piece is one "out" log event)
 joined() { grep '"level":"out"' "$run/events.jsonl" | sed -E 's/.*"text":"([^"]*)".*/\1/' | tr -d '\n'; }
 x=$(printf 'x%.0s' $(seq 1 65530)); y=$(printf 'y%.0s' $(seq 1 65533))
-t "events.jsonl: the secret masked across the cut, every other byte kept" '[ "$(joined)" = "${x}******** after${y}${pw:0:3}" ]'
+t "the capture over the cut found the whole value and logged it masked" 'grep -q "\"text\":\"GOT = \*\*\*\*\*\*\*\*\"" "$run/events.jsonl"'
+t "events.jsonl: the secret masked across the cut, every other byte kept (both commands)" \
+	'[ "$(joined)" = "${x}******** after${y}${pw:0:3}${x}******** after${y}${pw:0:3}" ]'
 t "events.jsonl: the line came in more than one piece (the cut happened)" '[ $(grep -c "\"level\":\"out\"" "$run/events.jsonl") -ge 3 ]'
 logged=$(grep -F ' out   [long] ' "$run/run.log" | sed 's/^.* out   \[long\] //' | tr -d '\n')
-t "run.log: the same" '[ "$logged" = "${x}******** after${y}${pw:0:3}" ]'
+t "run.log: the same" '[ "$logged" = "${x}******** after${y}${pw:0:3}${x}******** after${y}${pw:0:3}" ]'
 for f in "$run"/*; do
 	[ -f "$f" ] || continue
 	t "no piece of the secret's text in $(basename "$f")" '! grep -qF -e "${pw:3}" -e "${pw:6}" "$f"'
