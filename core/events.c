@@ -98,8 +98,8 @@ void ev_progress(struct run *r, double done, double total, const char *label)
 	json_object_set_new(o, "done", json_real(done));
 	json_object_set_new(o, "total", json_real(total));
 	put_str(r, o, "label", label ? label : "");
-	/* Progress is transient: like log lines it is not kept in the replay backlog. */
-	ev_send(r, o, 1);
+	/* Progress is transient: like log lines it is not kept in the replay backlog; and frequent. */
+	ev_send(r, o, 2);
 }
 
 void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
@@ -113,13 +113,15 @@ void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
 	json_object_set_new(o, "level", json_string(level));
 	json_object_set_new(o, "step", json_string(step_id(r)));
 	json_object_set_new(o, "text", json_string(red));
-	ev_send(r, o, 1);
+	/* the SQL apply's line per statement is frequent (core/hub.c: buffered on its way to the files) */
+	int frequent = strcmp(level, "sql") == 0;
+	ev_send(r, o, frequent ? 2 : 1);
 	if (r->hub) {
 		char *ts = iso_time(t);
 		char *line = xasprintf("%s %-5s %s%s%s", ts, level, r->step ? "[" : "", r->step ? r->step->id : "",
 				       r->step ? "] " : "");
 		char *full = xasprintf("%s%s", line, red);
-		hub_log_file(r->hub, full);
+		hub_log_file(r->hub, full, frequent);
 		free(ts), free(line), free(full);
 	}
 	free(red);
@@ -309,18 +311,22 @@ int run_ask_failure(struct run *r, const char *qid, const char *what)
 	}
 }
 
-/* Journals one effect (synced, or only written when !sync) and copies it into the event stream.
- * Returns the line's sequence number (journal.h), 0 when it could not be written. */
-static uint64_t journal_effect(struct run *r, const char *type, int sync, const char *fmt, va_list ap)
+enum jmode { J_SYNC, J_WRITE, J_HOLD };   /* journal_append, journal_write, journal_hold */
+
+/* Journals one effect (synced, only written, or held: journal.h) and copies it into the event
+ * stream. Returns the line's sequence number (journal.h), 0 when it could not be written. */
+static uint64_t journal_effect(struct run *r, const char *type, enum jmode mode, const char *fmt, va_list ap)
 {
 	char *m = xvasprintf(fmt, ap);
 	char *red = redactor_apply(r->red, m);
 	char *withstep = r->step ? xasprintf("\"step\":\"%s\"%s%s", r->step->id, *red ? "," : "", red) : xstrdup(red);
 	uint64_t seq = 0;
-	if (sync)
+	if (mode == J_SYNC)
 		seq = journal_append(r->jr, type, withstep) == 0;
-	else
+	else if (mode == J_WRITE)
 		seq = journal_write(r->jr, type, withstep);
+	else
+		seq = journal_hold(r->jr, type, withstep);
 	/* The effect also goes to the event stream (not to clients: the journal is the record of
 	 * effects, the stream the story a support engineer reads with `upwiz replay --plain`).
 	 * stmt_next is only the journal's durability bookkeeping (core/actions/sqlapply.c), and
@@ -328,7 +334,7 @@ static uint64_t journal_effect(struct run *r, const char *type, int sync, const 
 	if (r->hub && strcmp(type, "stmt_next") != 0 && strcmp(type, "stmt_begin") != 0) {
 		char *ev = xasprintf("{\"t\":\"effect\",\"ts\":%.3f,\"type\":\"%s\"%s%s}", wall_time(), type,
 				     *withstep ? "," : "", withstep);
-		hub_record(r->hub, ev);
+		hub_record(r->hub, ev, strcmp(type, "stmt_done") == 0);   /* one per statement: frequent */
 		free(ev);
 	}
 	free(withstep);
@@ -342,7 +348,7 @@ void run_journal(struct run *r, const char *type, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	(void)journal_effect(r, type, 1, fmt, ap);
+	(void)journal_effect(r, type, J_SYNC, fmt, ap);
 	va_end(ap);
 }
 
@@ -350,7 +356,16 @@ uint64_t run_journal_write(struct run *r, const char *type, const char *fmt, ...
 {
 	va_list ap;
 	va_start(ap, fmt);
-	uint64_t seq = journal_effect(r, type, 0, fmt, ap);
+	uint64_t seq = journal_effect(r, type, J_WRITE, fmt, ap);
+	va_end(ap);
+	return seq;
+}
+
+uint64_t run_journal_hold(struct run *r, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	uint64_t seq = journal_effect(r, type, J_HOLD, fmt, ap);
 	va_end(ap);
 	return seq;
 }

@@ -10,6 +10,15 @@
  * hand (the text is valid UTF-8 without controls: only quotes and backslashes need escaping) and
  * writes the batch to events.jsonl and run.log with one write each. The files keep every line.
  *
+ * The SQL apply's own lines reach the files much the same way: its "sql" log line per statement,
+ * the statement's done record and the progress are frequent (a statement per 0.2 ms would cost
+ * three write(2)s each on the apply's path), so they are buffered (stdio) and flushed with the
+ * next other line, by the hub thread PEND_FLUSH_MS after the first of them, and when the hub
+ * stops. Every other line (a warning, a check's finding, a step, a question) is flushed at once
+ * with the ones before it, so the files tell what happened up to a crash; an engine killed with
+ * SIGKILL loses at most the last PEND_FLUSH_MS of statement lines from them (the journal, not the
+ * files, is the record of what was sent, and it loses nothing).
+ *
  * Clients are views. A client with more than CLIENT_BEHIND bytes unsent (a UI busy drawing, a
  * slow link) skips output batches instead of queueing them; once it has caught up, or before
  * any other event reaches it (order is kept), it gets a `skipped` event with the number of lines
@@ -76,6 +85,8 @@ struct hub {
 	uint64_t pend_ms;           /* when the first of them came */
 	int log_wait;               /* log lines queued for clients without waking the hub thread */
 	uint64_t log_ms;            /* when the first of them came: sent PEND_FLUSH_MS later at most */
+	int file_lazy;              /* log lines / effects in the files' stdio buffers, not yet flushed */
+	uint64_t file_ms;           /* when the first of them came: flushed PEND_FLUSH_MS later at most */
 	struct strbuf red, evb, logb;   /* flush scratch: redacted batch, its events, its log lines */
 	char **step_state;
 	FILE *events, *logf;
@@ -197,6 +208,47 @@ static void json_esc(struct strbuf *sb, const char *s, size_t n)
 	sb_add(sb, s + start, n - start);
 }
 
+/* Flushes the log lines and effects buffered in the files (see the top). Mutex held. */
+static void files_flush(struct hub *h)
+{
+	if (!h->file_lazy)
+		return;
+	if (h->events)
+		fflush(h->events);
+	if (h->logf)
+		fflush(h->logf);
+	h->file_lazy = 0;
+}
+
+/* A log line or effect went into f's buffer without a flush. Returns 1 when the hub thread must
+ * be woken to arm its flush timer (nothing was waiting before). Mutex held. */
+static int file_lazy(struct hub *h, FILE *f, const char *line)
+{
+	if (!f)
+		return 0;
+	fputs(line, f);
+	fputc('\n', f);
+	if (h->file_lazy)
+		return 0;
+	h->file_lazy = 1;
+	h->file_ms = mono_ms();
+	return 1;
+}
+
+/* One line into f: buffered when frequent, else written now with what was buffered before it. */
+static int file_line(struct hub *h, FILE *f, const char *line, int frequent)
+{
+	if (frequent)
+		return file_lazy(h, f, line);
+	if (f) {
+		fputs(line, f);
+		fputc('\n', f);
+		h->file_lazy = 1;
+	}
+	files_flush(h);
+	return 0;
+}
+
 static void file_write(FILE *f, const struct strbuf *sb)
 {
 	if (f && sb->len) {
@@ -249,6 +301,7 @@ static int pend_flush(struct hub *h)
 	}
 	sb_free(&head);
 	sb_free(&lhead);
+	files_flush(h);   /* lines buffered before this batch go first */
 	file_write(h->events, &h->evb);
 	file_write(h->logf, &h->logb);
 	for (int i = 0; i < h->ncl; i++) {
@@ -429,11 +482,13 @@ static void *hub_thread(void *arg)
 			pf[n++] = (struct pollfd){.fd = h->cl[i]->fd,
 						  .events = POLLIN | (h->cl[i]->out.len > h->cl[i]->out_off ? POLLOUT : 0)};
 		int timeout = -1;   /* idle: no wake-ups at all */
-		if (h->pend.len || h->log_wait) {
+		if (h->pend.len || h->log_wait || h->file_lazy) {
 			uint64_t now = mono_ms();
 			uint64_t due = h->pend.len ? h->pend_ms + PEND_FLUSH_MS : UINT64_MAX;
 			if (h->log_wait && h->log_ms + PEND_FLUSH_MS < due)
 				due = h->log_ms + PEND_FLUSH_MS;
+			if (h->file_lazy && h->file_ms + PEND_FLUSH_MS < due)
+				due = h->file_ms + PEND_FLUSH_MS;
 			timeout = now >= due ? 0 : (int)(due - now);
 		}
 		pthread_mutex_unlock(&h->mu);
@@ -444,6 +499,8 @@ static void *hub_thread(void *arg)
 			pend_flush(h);
 		if (h->log_wait && mono_ms() >= h->log_ms + PEND_FLUSH_MS)
 			h->log_wait = 0;   /* the queued log lines go out with the next poll (POLLOUT) */
+		if (h->file_lazy && mono_ms() >= h->file_ms + PEND_FLUSH_MS)
+			files_flush(h);
 		int got_signal = 0;
 		if (pf[0].revents & POLLIN) {
 			char b[256];
@@ -515,6 +572,9 @@ struct hub *hub_start(struct run *r, const char *sock_path, const char *events_p
 		set_cause(cause, "%s: %s", events_path, strerror(errno));
 		goto fail;
 	}
+	/* room for PEND_FLUSH_MS of log lines and effects (the top of this file): one write each */
+	setvbuf(h->events, NULL, _IOFBF, 64u << 10);
+	setvbuf(h->logf, NULL, _IOFBF, 64u << 10);
 	/* The stream starts with the run as a late client would see it (steps, titles), so a
 	 * reader of events.jsonl alone (replay --plain, a bundle) needs nothing else. */
 	{
@@ -545,11 +605,7 @@ void hub_emit(struct hub *h, const char *line, int is_log)
 {
 	pthread_mutex_lock(&h->mu);
 	pend_flush(h);
-	if (h->events) {
-		fputs(line, h->events);
-		fputc('\n', h->events);
-		fflush(h->events);
-	}
+	int need_wake = file_line(h, h->events, line, is_log == 2);   /* 1: the file timer must be armed */
 	for (int i = h->ncl - 1; i >= 0; i--) {
 		if (h->cl[i]->out.len > CLIENT_OUT_MAX) {
 			client_drop(h, i);
@@ -558,19 +614,17 @@ void hub_emit(struct hub *h, const char *line, int is_log)
 		client_catch_up(h, h->cl[i]);   /* before the ring gets this line */
 		client_queue(h->cl[i], line);
 	}
-	int need_wake = 1;
 	if (is_log) {
 		ring_push(h, line, strlen(line));
 		/* A log line need not reach the clients at once: a statement or a command per
 		 * millisecond would cost a wake-up and a send each. The first one starts the clock
 		 * (one wake-up, so the hub thread arms its timer); the others ride along. */
-		if (h->log_wait)
-			need_wake = 0;
-		else
-			h->log_wait = 1, h->log_ms = mono_ms();
+		if (!h->log_wait)
+			h->log_wait = 1, h->log_ms = mono_ms(), need_wake = 1;
 	} else {
 		sv_push(&h->backlog, line);
 		h->log_wait = 0;   /* anything else goes out now, and the log lines before it with it */
+		need_wake = 1;
 	}
 	pthread_mutex_unlock(&h->mu);
 	if (need_wake)
@@ -602,29 +656,21 @@ void hub_output(struct hub *h, const char *step, const char *line, size_t len)
 		wake(h);   /* the hub thread arms its flush timer, or sends what was queued */
 }
 
-void hub_record(struct hub *h, const char *line)
+void hub_record(struct hub *h, const char *line, int frequent)
 {
 	pthread_mutex_lock(&h->mu);
 	int flushed = pend_flush(h);
-	if (h->events) {
-		fputs(line, h->events);
-		fputc('\n', h->events);
-		fflush(h->events);
-	}
+	flushed |= file_line(h, h->events, line, frequent);
 	pthread_mutex_unlock(&h->mu);
 	if (flushed)
 		wake(h);
 }
 
-void hub_log_file(struct hub *h, const char *line)
+void hub_log_file(struct hub *h, const char *line, int frequent)
 {
 	pthread_mutex_lock(&h->mu);
 	int flushed = pend_flush(h);
-	if (h->logf) {
-		fputs(line, h->logf);
-		fputc('\n', h->logf);
-		fflush(h->logf);
-	}
+	flushed |= file_line(h, h->logf, line, frequent);
 	pthread_mutex_unlock(&h->mu);
 	if (flushed)
 		wake(h);
@@ -692,6 +738,7 @@ void hub_stop(struct hub *h)
 		return;
 	pthread_mutex_lock(&h->mu);
 	pend_flush(h);
+	files_flush(h);
 	for (int i = 0; i < h->ncl; i++)
 		client_catch_up(h, h->cl[i]);
 	h->stop = 1;

@@ -19,7 +19,10 @@
 
 /* Starts listening on sock_path (0600). NULL + cause. */
 struct hub *hub_start(struct run *r, const char *sock_path, const char *events_path, const char *log_path, char **cause);
-/* Emits one event (a JSON object already redacted) to clients, the backlog and the events file. */
+/* Emits one event (a JSON object already redacted) to clients, the backlog and the events file.
+ * is_log: 0 an event kept for late clients (step, question, result); 1 a transient one (log line,
+ * progress) that only the log ring keeps; 2 a transient one frequent enough (a statement per 0.2
+ * ms) to be buffered on its way to the file instead of written at once (hub.c, the top). */
 void hub_emit(struct hub *h, const char *line, int is_log);
 /* A line of child output (sanitised: valid UTF-8, no control characters, no '\n'), step NULL when
  * none: joins the pending batch, which becomes one `log` event per line (redacted) in the files
@@ -40,9 +43,10 @@ void hub_stop(struct hub *h);
  * step in progress ends the way an operator's abort ends it, the summary is written, a sandbox
  * world is torn down); a second one kills at once (default action). Logged when caught. */
 void hub_catch_signals(struct hub *h);
-/* Appends an event line to RUN_DIR/events.jsonl only (effects: clients do not need them). */
-void hub_record(struct hub *h, const char *line);
-/* Appends a plain line to the run's log file (already redacted). */
-void hub_log_file(struct hub *h, const char *line);
+/* Appends an event line to RUN_DIR/events.jsonl only (effects: clients do not need them);
+ * frequent: buffered as hub_emit's 2. */
+void hub_record(struct hub *h, const char *line, int frequent);
+/* Appends a plain line to the run's log file (already redacted); frequent as hub_record. */
+void hub_log_file(struct hub *h, const char *line, int frequent);
 
 #endif

@@ -20,6 +20,8 @@ struct journal {
 	uint64_t synced;             /* every line up to this one is durable */
 	uint64_t wanted;             /* the background thread syncs while synced < wanted */
 	int failed;                  /* an fdatasync failed: every later wait reports it */
+	struct strbuf held;          /* lines made by journal_hold, not yet written (journal.h) */
+	uint64_t nheld;              /* how many; their numbers follow `written` */
 	int thread_on, stopping;
 	pthread_t thread;
 };
@@ -38,15 +40,26 @@ struct journal *journal_open(const char *path, char **cause)
 	return j;
 }
 
-/* Writes one line under the lock; returns its sequence number or 0. Caller holds j->mu. */
-static uint64_t write_line_locked(struct journal *j, const char *type, const char *members)
+/* Formats one line into the held buffer; returns its sequence number. Caller holds j->mu. */
+static uint64_t hold_line_locked(struct journal *j, const char *type, const char *members)
 {
-	char *line = xasprintf("{\"t\":\"%s\",\"ts\":%.3f%s%s}\n", type, wall_time(), members && *members ? "," : "",
-			       members ? members : "");
-	size_t len = strlen(line), off = 0;
+	sb_addf(&j->held, "{\"t\":\"%s\",\"ts\":%.3f%s%s}\n", type, wall_time(), members && *members ? "," : "",
+		members ? members : "");
+	return j->written + ++j->nheld;
+}
+
+/* Writes the held lines with one write(2) (O_APPEND: one system call, so a kill leaves whole lines
+ * or a torn last one, which the reader ignores). Returns 0, or -1 when the write failed: the held
+ * lines are then dropped and their numbers never become durable (the caller's wait reports it).
+ * Caller holds j->mu. */
+static int release_locked(struct journal *j)
+{
+	if (!j->nheld)
+		return 0;
+	size_t off = 0;
 	int rc = 0;
-	while (off < len) {
-		ssize_t n = write(j->fd, line + off, len - off);
+	while (off < j->held.len) {
+		ssize_t n = write(j->fd, j->held.s + off, j->held.len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -55,8 +68,13 @@ static uint64_t write_line_locked(struct journal *j, const char *type, const cha
 		}
 		off += (size_t)n;
 	}
-	free(line);
-	return rc < 0 ? 0 : ++j->written;
+	if (rc < 0)
+		j->failed = 1;
+	else
+		j->written += j->nheld;
+	j->nheld = 0;
+	sb_reset(&j->held);
+	return rc;
 }
 
 /* fdatasync with the lock released (a sync takes milliseconds; writers go on meanwhile); upto is
@@ -95,9 +113,31 @@ uint64_t journal_write(struct journal *j, const char *type, const char *members)
 	if (!j)
 		return 0;
 	pthread_mutex_lock(&j->mu);
-	uint64_t seq = write_line_locked(j, type, members);
+	uint64_t seq = hold_line_locked(j, type, members);
+	if (release_locked(j) < 0)
+		seq = 0;
 	pthread_mutex_unlock(&j->mu);
 	return seq;
+}
+
+uint64_t journal_hold(struct journal *j, const char *type, const char *members)
+{
+	if (!j)
+		return 0;
+	pthread_mutex_lock(&j->mu);
+	uint64_t seq = hold_line_locked(j, type, members);
+	pthread_mutex_unlock(&j->mu);
+	return seq;
+}
+
+int journal_release(struct journal *j)
+{
+	if (!j)
+		return -1;
+	pthread_mutex_lock(&j->mu);
+	int rc = release_locked(j);
+	pthread_mutex_unlock(&j->mu);
+	return rc;
 }
 
 int journal_append(struct journal *j, const char *type, const char *members)
@@ -111,13 +151,16 @@ void journal_kick(struct journal *j)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->mu);
+	release_locked(j);
 	if (!j->thread_on && pthread_create(&j->thread, NULL, syncer, j) == 0)
 		j->thread_on = 1;
-	if (j->thread_on && j->wanted < j->written) {
+	int more = j->thread_on && j->wanted < j->written;
+	if (more)
 		j->wanted = j->written;
-		pthread_cond_broadcast(&j->cv);
-	}
 	pthread_mutex_unlock(&j->mu);
+	/* signalled after the unlock: a syncer woken under the lock would only block on it again */
+	if (more)
+		pthread_cond_broadcast(&j->cv);
 }
 
 int journal_wait(struct journal *j, uint64_t seq)
@@ -125,6 +168,8 @@ int journal_wait(struct journal *j, uint64_t seq)
 	if (!j || seq == 0)
 		return -1;
 	pthread_mutex_lock(&j->mu);
+	if (seq > j->written)
+		release_locked(j);
 	while (!j->failed && j->synced < seq) {
 		if (j->thread_on && j->wanted >= seq)
 			pthread_cond_wait(&j->cv, &j->mu);   /* the background sync covers it */
@@ -141,6 +186,7 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->mu);
+	release_locked(j);
 	j->stopping = 1;
 	pthread_cond_broadcast(&j->cv);
 	int on = j->thread_on;
@@ -148,6 +194,7 @@ void journal_close(struct journal *j)
 	if (on)
 		pthread_join(j->thread, NULL);
 	close(j->fd);
+	sb_free(&j->held);
 	pthread_cond_destroy(&j->cv);
 	pthread_mutex_destroy(&j->mu);
 	free(j);

@@ -8,7 +8,11 @@
  * the next journal_append, journal_sync or journal_wait (one fdatasync covers every line written
  * before it). journal_kick starts that fdatasync on a background thread, so the caller can go on
  * (the SQL apply overlaps it with the statement the server is running) and journal_wait for it
- * later. Secrets never reach it (callers pass redacted text). Reading it back (resume) is
+ * later. journal_hold makes a line without writing it: it goes out with the next write, release,
+ * kick, wait or close, in the same write(2), so lines made together cost one system call (the SQL
+ * apply's critical path between two statements is then one write). A held line is lost if the
+ * engine dies before that: callers hold only lines whose loss a resume handles (a statement's
+ * outcome, which is then checked again). Secrets never reach it (callers pass redacted text). Reading it back (resume) is
  * journal_read_lines.
  */
 #ifndef UPWIZ_JOURNAL_H
@@ -24,9 +28,15 @@ struct journal *journal_open(const char *path, char **cause);   /* O_APPEND, 060
 int journal_append(struct journal *j, const char *type, const char *members);
 /* Appends without fsync. Returns the line's sequence number (>= 1) for journal_wait, or 0 on a write error. */
 uint64_t journal_write(struct journal *j, const char *type, const char *members);
+/* Makes a line and keeps it in memory until the next journal_write/release/kick/wait/close writes it
+ * (with that one write). Returns its sequence number, as journal_write. */
+uint64_t journal_hold(struct journal *j, const char *type, const char *members);
+/* Writes the held lines now. 0, or -1 on a write error (then every later wait fails). */
+int journal_release(struct journal *j);
 /* Starts an fdatasync of everything written so far on the journal's background thread. */
 void journal_kick(struct journal *j);
-/* Waits until line seq (and every line before it) is durable; syncs itself when no kick covers it. 0 or -1. */
+/* Waits until line seq (and every line before it) is durable; writes held lines first, and syncs
+ * itself when no kick covers it. 0 or -1. */
 int journal_wait(struct journal *j, uint64_t seq);
 void journal_close(struct journal *j);   /* waits for a running background sync, then closes */
 /* Reads every line (caller frees with sv_free). */

@@ -89,6 +89,9 @@ void run_journal(struct run *r, const char *type, const char *fmt, ...);   /* fm
 /* The same, written but not yet fsync'd (core/journal.h): survives a killed engine, not a power cut
  * until journal_wait(r->jr, seq) or the next run_journal. Returns seq, 0 when it could not be written. */
 uint64_t run_journal_write(struct run *r, const char *type, const char *fmt, ...);
+/* The same, held in memory until the next journal write, journal_release, kick or wait (core/journal.h):
+ * lost if the engine dies first, so only for lines whose loss a resume handles. */
+uint64_t run_journal_hold(struct run *r, const char *type, const char *fmt, ...);
 
 /* ---- helpers for actions */
 /* Expands a template against the run's variables; on error logs it and returns NULL. Caller frees. */

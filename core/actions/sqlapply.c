@@ -4,24 +4,28 @@
  * Statements go one by one through libmysqlclient on one connection (user variables such as
  * `select @id := ...` carry across statements), with the client character set utf8mb4. Each
  * statement is journaled three times. "stmt_next" (file, index, checksum of its text) says it may
- * be sent once the statement before it was answered; it is fsync'd before the statement is sent,
- * and written AHEAD statements early, so that its fdatasync (on the journal's background thread,
- * core/journal.h) runs while the server works on the statements before it instead of adding to
- * them. "stmt_begin" is written right before the statement is sent and "stmt_done" after the
- * server answered; neither waits for the disk: a killed engine loses no written line, and their
- * durability comes with the next sync. The "sql" log line is said while the server runs the
- * statement (db_send / db_finish), off its path. That is what makes resume exact:
+ * be sent once the statement before it was answered; it is fsync'd before the statement is sent.
+ * These lines are written ahead, a few at a time (AHEAD, REFILL_AT below), so that one
+ * fdatasync, on the journal's background thread (core/journal.h), covers several statements and
+ * runs while the server works on the statements before them. "stmt_begin" is written right
+ * before the statement is sent and "stmt_done" after the server answered; neither waits for the
+ * disk, and stmt_done is held in memory until the next statement's stmt_begin, so that the two go
+ * out with one write (or until anything else than sending comes next). Their durability comes
+ * with the next sync. Between the server's answer and the next send there is then one write(2);
+ * the "sql" log line is said while the server runs the statement (db_send / db_finish), off its
+ * path. That is what makes resume exact:
  *  - same boot (the engine was killed, the SSH link dropped): the journal is whole. A statement
- *    with a done record is never sent again; one with a begin and no done was in flight: before
+ *    with a done record is never sent again; one with a begin and no done was in flight (or
+ *    answered, its held done record lost with the engine): before
  *    anything else is sent it is checked against the database (core/precond.c: a
  *    profile-declared precondition, else a check derived from the statement), the operator is
  *    told what was found, and it is either recorded as done or sent; when no check exists the
  *    operator is asked. A stmt_next alone means never sent.
  *  - another boot (power cut, kernel crash): lines not yet fsync'd may be lost, so the statements
  *    with a stmt_next and no outcome are in doubt: at most AHEAD + 1 of them may have been sent
- *    (statement i is only sent once its stmt_next, written after statement i - AHEAD began, is
- *    durable, and that sync also made every line before it durable), plus those queued after
- *    them. They are checked in order; the first found not applied ends it, since a statement is
+ *    (statement i is only sent once its stmt_next, written after statement i - AHEAD or later
+ *    was sent, is durable, and that sync also made every line before it durable, the done record
+ *    of statement i - AHEAD - 1 included), plus those queued after them. They are checked in order; the first found not applied ends it, since a statement is
  *    only sent after the one before it answered. Failures, skips and "already applied" are
  *    journaled with fsync before anything else is sent, so that inference holds. Every line
  *    carries the boot it was written in.
@@ -30,7 +34,9 @@
  * journaled as stmt_precond / file_precond and said in the log.
  *
  * Fault seam (core/util.h): fault_hit("stmt_begin") before a statement is sent, ("stmt_queued": it
- * was sent and the stmt_next lines after it written), ("stmt_sent": it was answered), ("stmt_done").
+ * was sent and the stmt_next lines after it written), ("stmt_sent": it was answered), ("stmt_done":
+ * its done record made, held until the next write: a kill there loses it, and the resume checks
+ * the statement like one in flight).
  * tests/safety/t_power_cut.sh plays a power cut by cutting the journal where its last sync was.
  *
  * A MySQL named lock (GET_LOCK) held on the connection keeps a second upwiz off the same
@@ -304,12 +310,16 @@ static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, 
 }
 
 /* How far ahead stmt_next lines are written (core/journal.h): each statement's line is written
- * AHEAD statements before it is sent, and its fdatasync runs meanwhile on the journal's
- * background thread, overlapped with the statements before it instead of with one only. A
- * flush of the journal takes about as long as the server's flush of a commit, so one statement
- * of overlap was not enough (the SQL apply ran at the pace of the two flushes, not of the
- * server's). It is also the bound on what a power cut leaves in doubt (the header). */
-#define AHEAD 3
+ * up to AHEAD statements before it is sent, and its fdatasync runs meanwhile on the journal's
+ * background thread, overlapped with the statements before it. A flush of the journal takes
+ * about as long as the server's flush of a commit, and the disk does not do two flushes in the
+ * time of one (bench/bench_flush.c), so the lines go in batches: when only REFILL_AT statements
+ * are left queued, the next ones up to AHEAD are written with one write and synced with one
+ * fdatasync, which has the time of REFILL_AT + 1 statements to finish. One journal flush per
+ * AHEAD - REFILL_AT statements instead of one per statement. AHEAD + 1 is also the bound on what
+ * a power cut leaves in doubt (the header). */
+#define AHEAD 4
+#define REFILL_AT 1
 
 /* The stmt_next lines written ahead: statements [lo, hi) of file f, not yet sent. */
 struct ahead {
@@ -318,16 +328,19 @@ struct ahead {
 	char sha[AHEAD + 1][65];      /* its checksum, not computed twice */
 };
 
-/* Statement i was sent: writes the stmt_next of the statements after it, up to AHEAD of
- * them, stopping at one the journal already knows (done or in doubt: resume handles those), and
- * starts their sync. A precondition of their own may still skip them (journaled as done). */
+/* Statement i was sent: when no more than REFILL_AT statements after it are queued, writes the
+ * stmt_next of the next ones up to AHEAD after it (one write), stopping at one the journal
+ * already knows (done or in doubt: resume handles those), and starts their sync. A precondition
+ * of their own may still skip them (journaled as done). */
 static void queue_ahead(struct run *r, const struct jstate *js, const struct sfile *sf, size_t f, size_t i, struct ahead *a)
 {
 	if (a->f != f || a->hi <= i + 1)
 		a->f = f, a->lo = a->hi = i + 1;
 	else if (a->lo < i + 1)
 		a->lo = i + 1;
-	int wrote = 0;
+	if (a->hi - a->lo > REFILL_AT)
+		return;
+	int made = 0;
 	while (a->hi < sf->sc.n && a->hi < i + 1 + AHEAD) {
 		size_t k = a->hi;
 		char *key = xasprintf("%s#%zu", sf->path, k + 1);
@@ -337,13 +350,13 @@ static void queue_ahead(struct run *r, const struct jstate *js, const struct sfi
 			break;
 		char *sha = a->sha[k % (AHEAD + 1)];
 		sqlsplit_checksum(&sf->sc.v[k], sha);
-		a->seq[k % (AHEAD + 1)] = run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
-							  sf->path, k + 1, sha, boot_id());
+		a->seq[k % (AHEAD + 1)] = run_journal_hold(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
+							 sf->path, k + 1, sha, boot_id());
 		a->hi = k + 1;
-		wrote = 1;
+		made = 1;
 	}
-	if (wrote)
-		journal_kick(r->jr);
+	if (made)
+		journal_kick(r->jr);   /* writes the held lines (one write) and starts their sync */
 }
 
 /* Statement i of file f is about to be sent: its stmt_next line when written ahead (its sha256
@@ -516,6 +529,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 	char *uservar_stmt = NULL;
 	for (size_t f = 0; f < nf; f++) {
 		size_t fa = 0, fal = 0, fpre = 0;
+		journal_release(r->jr);   /* the last file's last stmt_done, before this file's checks */
 		ev_item(r, files[f].path, path_basename(files[f].path), "run", "", "");
 		/* A whole file's precondition: checked once, unless the journal shows work of this file already. */
 		int touched = 0;
@@ -552,6 +566,12 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			int was_inflight = has(js.inflight, key);
 			int was_done = has(js.done, key);
 			free(key);
+			const struct pcond *cond = was_done || was_inflight ? NULL : stmt_cond(files[f].pf, st, i + 1);
+			/* The last statement's stmt_done is held (it goes out with this one's stmt_begin, one
+			 * write): written now when anything else than sending comes first (a check may take a
+			 * while; a question may wait for hours). */
+			if (was_done || was_inflight || cond || r->abort_requested)
+				journal_release(r->jr);
 			if (was_done && !was_inflight) {
 				if (strstr(st->text, ":=")) {   /* session variables died with the old connection */
 					free(uservar_stmt);
@@ -578,27 +598,24 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					found++;
 					continue;
 				}
-			} else {
-				const struct pcond *c = stmt_cond(files[f].pf, st, i + 1);
-				if (c) {
-					char *what = NULL, *cause = NULL;
-					int h = precond_holds(d, c, &what, &cause);
-					if (h < 0) {
-						ev_log(r, "error", "%s line %d: %s", path_basename(files[f].path), st->line, cause);
-						free(cause);
-						goto done;
-					}
-					if (h == 1) {
-						char *jw = jstr(what);
-						run_journal(r, "stmt_precond", "\"file\":\"%s\",\"index\":%zu,\"what\":%s", files[f].path, i + 1, jw);
-						free(jw);
-						ev_log(r, "info", "already there, skipped: %s line %d (%s)", path_basename(files[f].path), st->line, what);
-						free(what);
-						precond++, fpre++;
-						continue;
-					}
-					free(what);
+			} else if (cond) {
+				char *what = NULL, *cause = NULL;
+				int h = precond_holds(d, cond, &what, &cause);
+				if (h < 0) {
+					ev_log(r, "error", "%s line %d: %s", path_basename(files[f].path), st->line, cause);
+					free(cause);
+					goto done;
 				}
+				if (h == 1) {
+					char *jw = jstr(what);
+					run_journal(r, "stmt_precond", "\"file\":\"%s\",\"index\":%zu,\"what\":%s", files[f].path, i + 1, jw);
+					free(jw);
+					ev_log(r, "info", "already there, skipped: %s line %d (%s)", path_basename(files[f].path), st->line, what);
+					free(what);
+					precond++, fpre++;
+					continue;
+				}
+				free(what);
 			}
 			char sha[65];
 			uint64_t queued = ahead_take(&ahead, f, i, sha);
@@ -618,8 +635,15 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					free(shown);
 					goto done;
 				}
-				run_journal_write(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
-						  files[f].path, i + 1, st->line, sha, boot_id());
+				/* with the last statement's stmt_done, held until now: one write */
+				if (!run_journal_write(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
+						       files[f].path, i + 1, st->line, sha, boot_id())) {
+					/* unsent without it: a resume would take the statement for never sent */
+					ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): the statement is not sent, so that a "
+					       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
+					free(shown);
+					goto done;
+				}
 				fault_hit("stmt_begin");
 				struct db_error err = {0};
 				unsigned long long aff = 0;
@@ -633,7 +657,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
 				if (sent == 0 && db_finish(d, &aff, &err) == 0) {
 					fault_hit("stmt_sent");
-					done_seq = run_journal_write(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu",
+					done_seq = run_journal_hold(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu",
 								     files[f].path, i + 1, aff);
 					fault_hit("stmt_done");
 					applied++, fa++;
@@ -743,6 +767,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 	rc = STEP_OK;
 done:
 	withdraw_ahead(r, files, &ahead);
+	journal_release(r->jr);   /* the last stmt_done, when nothing was withdrawn */
 	db_close(d);
 out3:
 	run_db_params_free(&p);

@@ -6,7 +6,8 @@
 # The moments come from the fault seam (core/util.h): UPWIZ_FAULT=SITE:N:kill makes the engine
 # SIGKILL itself at the Nth statement it handles, at one of three points: stmt_begin (journaled
 # as begun, not sent), stmt_sent (the server applied it, not journaled as done), stmt_done
-# (journaled). A seeded RNG picks SITE and N; the seed is printed (UPWIZ_TEST_SEED=... replays it).
+# (its done record made, held to go out with the next statement's begin: lost with the engine,
+# so the resume checks that statement too). A seeded RNG picks SITE and N; the seed is printed (UPWIZ_TEST_SEED=... replays it).
 # The resumed run tells the operator what the check found (in its event stream, which a UI shows and
 # `upwiz attach` replays; the terminal of a run killed right after may miss the last events).
 # After a stmt_sent kill the resumed run must find the statement applied (or safe to send again),

@@ -13,6 +13,8 @@
  *   - a client that attaches afterwards gets the tail from the log ring.
  * Nothing here depends on timing except that the pause splits the write into two reads, and the
  * test holds without that too (the line is whole either way).
+ * test_frequent: the SQL apply's frequent lines are buffered on their way to the files, written
+ * before any other line, by the hub thread shortly after, and when the hub stops.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,7 +53,7 @@ static const char PROFILE[] = "id: t-flood\n"
 			      "      - run: \"true\"\n";
 
 struct fixture {
-	char *dir;
+	char *dir, *ppath;
 	struct run r;
 	char *sock, *events, *log;
 };
@@ -83,33 +85,56 @@ static void expected(size_t n, char *buf, size_t cap)
 }
 #define ALL_LINES (FLOOD_LINES + 2)
 
-static void test_flood(void **state)
+/* A run with a real hub in a temp folder (the profile above, SECRET registered). */
+static void fixture_start(struct fixture *f)
 {
-	(void)state;
-	struct fixture f = {0};
 	char tmpl[] = "/tmp/upwiz-hubout.XXXXXX";
-	f.dir = mkdtemp(tmpl);
-	assert_non_null(f.dir);
-	char *ppath = xasprintf("%s/p.yaml", f.dir);
-	FILE *pf = fopen(ppath, "w");
+	assert_non_null(mkdtemp(tmpl));
+	f->dir = xstrdup(tmpl);
+	f->ppath = xasprintf("%s/p.yaml", f->dir);
+	FILE *pf = fopen(f->ppath, "w");
 	assert_non_null(pf);
 	fputs(PROFILE, pf);
 	fclose(pf);
 	char *cause = NULL;
-	struct run *r = &f.r;
-	r->prof = profile_load(ppath, &cause);
+	struct run *r = &f->r;
+	r->prof = profile_load(f->ppath, &cause);
 	if (!r->prof)
 		fail_msg("%s", cause);
 	r->red = redactor_new();
 	assert_int_equal(redactor_add(r->red, SECRET, REDACT_PASSWORD), 0);
 	r->run_id = xstrdup("t");
-	f.sock = xasprintf("%s/engine.sock", f.dir);
-	f.events = xasprintf("%s/events.jsonl", f.dir);
-	f.log = xasprintf("%s/run.log", f.dir);
-	r->hub = hub_start(r, f.sock, f.events, f.log, &cause);
+	f->sock = xasprintf("%s/engine.sock", f->dir);
+	f->events = xasprintf("%s/events.jsonl", f->dir);
+	f->log = xasprintf("%s/run.log", f->dir);
+	r->hub = hub_start(r, f->sock, f->events, f->log, &cause);
 	if (!r->hub)
 		fail_msg("%s", cause);
 	r->step = &r->prof->steps[0];
+}
+
+static void fixture_stop(struct fixture *f)
+{
+	struct run *r = &f->r;
+	if (r->hub)
+		hub_stop(r->hub);
+	r->hub = NULL;
+	redactor_free(r->red);
+	profile_free(r->prof);
+	free(r->run_id);
+	char *rm = xasprintf("rm -rf '%s'", f->dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+	free(f->dir), free(f->ppath), free(f->sock), free(f->events), free(f->log);
+}
+
+static void test_flood(void **state)
+{
+	(void)state;
+	struct fixture f = {0};
+	fixture_start(&f);
+	struct run *r = &f.r;
+	char *cause = NULL;
 
 	/* a UI that connects and then does not read during the flood */
 	struct client *busy = client_connect(f.sock, &cause);
@@ -228,19 +253,68 @@ static void test_flood(void **state)
 	assert_int_equal(n, ALL_LINES);
 	free(lg);
 
-	redactor_free(r->red);
-	profile_free(r->prof);
-	free(r->run_id);
-	char *rm = xasprintf("rm -rf '%s'", f.dir);
-	assert_int_equal(system(rm), 0);
-	free(rm);
-	free(ppath), free(f.sock), free(f.events), free(f.log);
+	fixture_stop(&f);
+}
+
+/* Whether the file holds needle. */
+static int file_has(const char *path, const char *needle)
+{
+	char *s = read_file(path, NULL, NULL);
+	int has = s && strstr(s, needle);
+	free(s);
+	return has;
+}
+
+/* The SQL apply's frequent lines ("sql" log lines, statement done records, progress) are buffered on
+ * their way to events.jsonl and run.log (core/hub.c): any other line writes them at once, before
+ * itself; alone they are written by the hub thread shortly after. */
+static void test_frequent(void **state)
+{
+	(void)state;
+	struct fixture f = {0};
+	fixture_start(&f);
+	struct run *r = &f.r;
+
+	ev_log(r, "sql", "a.sql:1: CREATE TABLE one");
+	hub_record(r->hub, "{\"t\":\"effect\",\"type\":\"stmt_done\",\"index\":1}", 1);
+	ev_log(r, "warn", "statement 2 was in flight: checked");   /* not frequent: written now, after them */
+	char *ev = read_file(f.events, NULL, NULL);
+	assert_non_null(ev);
+	char *a = strstr(ev, "CREATE TABLE one"), *b = strstr(ev, "\"index\":1}"), *c = strstr(ev, "was in flight");
+	assert_non_null(a), assert_non_null(b), assert_non_null(c);
+	assert_true(a < b && b < c);
+	free(ev);
+	char *lg = read_file(f.log, NULL, NULL);
+	assert_non_null(lg);
+	a = strstr(lg, "CREATE TABLE one"), c = strstr(lg, "was in flight");
+	assert_non_null(a), assert_non_null(c);
+	assert_true(a < c);
+	free(lg);
+
+	/* alone: the hub thread writes it (PEND_FLUSH_MS after it came), no other line needed */
+	ev_log(r, "sql", "a.sql:2: %s", "UPDATE t SET pw = '" SECRET "'");
+	uint64_t end = mono_ms() + 5000;
+	while (!(file_has(f.events, "a.sql:2: UPDATE") && file_has(f.log, "a.sql:2: UPDATE")) && mono_ms() < end)
+		usleep(2000);
+	assert_true(file_has(f.events, "a.sql:2: UPDATE"));
+	assert_true(file_has(f.log, "a.sql:2: UPDATE"));
+	assert_false(file_has(f.events, SECRET));
+	assert_false(file_has(f.log, SECRET));
+
+	/* and a frequent line still buffered when the hub stops is written then */
+	ev_log(r, "sql", "a.sql:3: the last one");
+	hub_stop(r->hub);
+	r->hub = NULL;
+	assert_true(file_has(f.events, "a.sql:3: the last one"));
+	assert_true(file_has(f.log, "a.sql:3: the last one"));
+	fixture_stop(&f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood),
+		cmocka_unit_test(test_frequent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
