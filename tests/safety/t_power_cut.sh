@@ -63,10 +63,11 @@ t "stmt_begin: statement 2 sent once by the resume" \
 	'[ "$(grep -v adopted_from "$R/journal.jsonl" | grep "\"t\":\"stmt_done\"" | grep -c "$ddl,\"index\":2,")" -eq 1 ]'
 sf_restore "$T/base.sql"; rm -rf "$T/state"
 
-# Statements are queued up to three ahead: a durable prefix can end with the stmt_next of a
-# statement two after the last one whose done line survived (the Linkis DDL file has three).
-# Killed after all three were applied, cut after statement 3's stmt_next (written before
-# statement 1 was sent): three in doubt, each resolved by its check, the operator asked nothing.
+# Statements are queued up to four ahead (three at a time): a durable prefix can end with the
+# stmt_next of a statement up to four after the last one whose done line survived (the Linkis DDL
+# file has three). Killed after all three were applied, cut after statement 3's stmt_next
+# (written with statement 2's right after statement 1 was sent): three in doubt, each resolved by
+# its check, the operator asked nothing.
 power_cut stmt_sent:3 3
 t "stmt_sent:3: statement 1 found applied" '[ "$(checked 1)" = "\"found\":\"applied\"" ]'
 t "stmt_sent:3: statement 2 found applied" '[ "$(checked 2)" = "\"found\":\"applied\"" ]'
