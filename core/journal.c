@@ -107,28 +107,22 @@ static void *syncer(void *arg)
 	return NULL;
 }
 
-
-uint64_t journal_write(struct journal *j, const char *type, const char *members)
+/* Makes a line, and writes it with the held ones when write_now. Its number, or 0. */
+static uint64_t add_line(struct journal *j, const char *type, const char *members, int write_now)
 {
 	if (!j)
 		return 0;
 	pthread_mutex_lock(&j->mu);
 	uint64_t seq = hold_line_locked(j, type, members);
-	if (release_locked(j) < 0)
+	if (write_now && release_locked(j) < 0)
 		seq = 0;
 	pthread_mutex_unlock(&j->mu);
 	return seq;
 }
 
-uint64_t journal_hold(struct journal *j, const char *type, const char *members)
-{
-	if (!j)
-		return 0;
-	pthread_mutex_lock(&j->mu);
-	uint64_t seq = hold_line_locked(j, type, members);
-	pthread_mutex_unlock(&j->mu);
-	return seq;
-}
+uint64_t journal_write(struct journal *j, const char *type, const char *members) { return add_line(j, type, members, 1); }
+
+uint64_t journal_hold(struct journal *j, const char *type, const char *members) { return add_line(j, type, members, 0); }
 
 int journal_release(struct journal *j)
 {
