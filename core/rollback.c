@@ -556,32 +556,22 @@ int rollback_execute(const struct rb_plan *p, const struct rb_env *e)
 }
 
 struct rb_unfinished {
-	const char *run_id, *exclude;
-	char *best;
-	double best_started;
+	const char *run_id;
 };
 
-static int rb_unfinished_pick(void *ud, const char *id, const char *dir, json_t *o)
+/* A roll-back of run_id that did not succeed. */
+static int rb_unfinished(void *ud, json_t *o)
 {
-	struct rb_unfinished *u = ud;
-	if (!o || (u->exclude && strcmp(id, u->exclude) == 0))
-		return 0;
+	const struct rb_unfinished *u = ud;
 	const char *kind = jget(o, "kind"), *of = jget(o, "of"), *outcome = jget(o, "outcome");
-	double started = json_number_value(json_object_get(o, "started"));
-	if (kind && strcmp(kind, "rollback") == 0 && of && strcmp(of, u->run_id) == 0 &&
-	    (!outcome || strcmp(outcome, "success") != 0) && started >= u->best_started) {
-		free(u->best);
-		u->best = xstrdup(id);
-		u->best_started = started;
-	}
-	return 0;
+	return kind && strcmp(kind, "rollback") == 0 && of && strcmp(of, u->run_id) == 0 &&
+	       (!outcome || strcmp(outcome, "success") != 0);
 }
 
 char *rollback_find_unfinished(const char *state_dir, const char *run_id, const char *exclude, struct strvec *done_keys)
 {
-	struct rb_unfinished u = {run_id, exclude, NULL, -1};
-	runs_foreach(state_dir, rb_unfinished_pick, &u, NULL);   /* an unreadable runs folder: none */
-	char *best = u.best;
+	struct rb_unfinished u = {run_id};
+	char *best = runs_newest(state_dir, exclude, rb_unfinished, &u);
 	if (best && done_keys) {
 		char *j = xasprintf("%s/runs/%s/journal.jsonl", state_dir, best);
 		struct strvec lines = STRVEC_INIT;

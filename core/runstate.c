@@ -64,40 +64,59 @@ int runs_foreach(const char *state_dir, runs_fn *fn, void *ud, char **cause)
 	return rc;
 }
 
-struct unfinished {
-	const char *profile_id, *target_sha, *skip_id;
+struct newest {
+	runs_pred *pred;
+	void *ud;
+	const char *skip_id;
 	char *best;
 	double best_started;
 };
 
-static int unfinished_pick(void *ud, const char *run_id, const char *run_dir, json_t *o)
+static int newest_pick(void *ud, const char *run_id, const char *run_dir, json_t *o)
 {
-	struct unfinished *u = ud;
-	if (!o || (u->skip_id && strcmp(run_id, u->skip_id) == 0))
+	(void)run_dir;
+	struct newest *n = ud;
+	if (!o || (n->skip_id && strcmp(run_id, n->skip_id) == 0) || !n->pred(n->ud, o))
 		return 0;
-	const char *t = json_string_value(json_object_get(o, "target_sha"));
-	const char *outcome = json_string_value(json_object_get(o, "outcome"));
-	const char *prof = json_string_value(json_object_get(o, "profile"));
-	/* The newest by start time (two runs can start in the same second: names do not order
-	 * them); a refused run never did anything and carries no records, so it is no candidate;
-	 * a rolled-back run is over: its effects are undone, nothing to resume. */
+	/* by start time (two runs can start in the same second: names do not order them); equal
+	 * times by name, so that the choice does not depend on readdir's order */
 	double started = json_number_value(json_object_get(o, "started"));
-	if (prof && strcmp(prof, u->profile_id) == 0 && !json_object_get(o, "rolled_back") &&
-	    (!u->target_sha || (t && strcmp(t, u->target_sha) == 0)) &&
-	    (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0)) &&
-	    (!u->best || started > u->best_started)) {
-		free(u->best);
-		u->best = xstrdup(run_id);
-		u->best_started = started;
+	if (!n->best || started > n->best_started || (started == n->best_started && strcmp(run_id, n->best) > 0)) {
+		free(n->best);
+		n->best = xstrdup(run_id);
+		n->best_started = started;
 	}
 	return 0;
 }
 
+char *runs_newest(const char *state_dir, const char *skip_id, runs_pred *pred, void *ud)
+{
+	struct newest n = {pred, ud, skip_id, NULL, 0};
+	runs_foreach(state_dir, newest_pick, &n, NULL);   /* an unreadable runs folder: no run */
+	return n.best;
+}
+
+struct unfinished {
+	const char *profile_id, *target_sha;
+};
+
+/* A run of this profile and target that can be resumed: a refused run never did anything and
+ * carries no records, so it is no candidate; a rolled-back run is over: its effects are undone. */
+static int unfinished(void *ud, json_t *o)
+{
+	const struct unfinished *u = ud;
+	const char *t = json_string_value(json_object_get(o, "target_sha"));
+	const char *outcome = json_string_value(json_object_get(o, "outcome"));
+	const char *prof = json_string_value(json_object_get(o, "profile"));
+	return prof && strcmp(prof, u->profile_id) == 0 && !json_object_get(o, "rolled_back") &&
+	       (!u->target_sha || (t && strcmp(t, u->target_sha) == 0)) &&
+	       (!outcome || (strcmp(outcome, "success") != 0 && strcmp(outcome, "refused") != 0));
+}
+
 char *runstate_find_unfinished(const char *state_dir, const char *profile_id, const char *target_sha, const char *skip_id)
 {
-	struct unfinished u = {profile_id, target_sha, skip_id, NULL, -1};
-	runs_foreach(state_dir, unfinished_pick, &u, NULL);   /* an unreadable runs folder: no run to resume */
-	return u.best;
+	struct unfinished u = {profile_id, target_sha};
+	return runs_newest(state_dir, skip_id, unfinished, &u);
 }
 
 int runstate_load(const char *state_dir, const char *profile_id, const char *run_id, const char *target_sha,

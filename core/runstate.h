@@ -7,7 +7,8 @@
  * it, so one journal says everything.
  *
  * runs_foreach is the one walk over STATE/runs/ID/run.json that the resume, `plan`, `sessions`
- * and `rollback` share; each keeps its own choice of run (newest by start time or by name).
+ * and `rollback` share; runs_newest picks the newest run a predicate accepts (the resume's and
+ * the roll-back's choice).
  */
 #ifndef UPWIZ_RUNSTATE_H
 #define UPWIZ_RUNSTATE_H
@@ -27,6 +28,10 @@
  */
 typedef int runs_fn(void *ud, const char *run_id, const char *run_dir, json_t *run_json);
 int runs_foreach(const char *state_dir, runs_fn *fn, void *ud, char **cause);
+/* The newest run (by run.json's `started`, equal times by name) other than skip_id (may be NULL)
+ * whose run.json pred accepts; NULL when none. Caller frees. */
+typedef int runs_pred(void *ud, json_t *run_json);
+char *runs_newest(const char *state_dir, const char *skip_id, runs_pred *pred, void *ud);
 
 struct runstate {
 	char *run_id, *target, *outcome;    /* outcome: NULL when the run never wrote one (killed) */

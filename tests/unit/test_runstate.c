@@ -5,7 +5,8 @@
  * the file and the dot folder are not; fn stops the walk; no runs folder is no run, a runs "folder"
  * that is a file is an error. Then two of its callers on the same folder: the resume's choice
  * (runstate_find_unfinished: a broken run.json is no candidate) and `upwiz sessions` (a run with a
- * broken run.json is still listed, newest first).
+ * broken run.json is still listed, newest first). And runs_newest, the choice both the resume and
+ * the roll-back make: by start time, equal times by name, skip_id and the predicate honoured.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,6 +170,35 @@ static void test_callers(void **state)
 	sessions_free(s, n);
 }
 
+static int profile_p(void *ud, json_t *o)
+{
+	(void)ud;
+	const char *prof = json_string_value(json_object_get(o, "profile"));
+	return prof && strcmp(prof, "p") == 0;
+}
+
+/* runs_newest: by `started`, equal times by name whatever readdir's order, skip_id and the
+ * predicate honoured, a run without a readable run.json never chosen. */
+static void test_newest(void **state)
+{
+	struct fx *f = *state;
+	char *id = runs_newest(f->state, NULL, profile_p, NULL);
+	assert_string_equal(id, "E");   /* started 300; C (250) is cut short, .tmp and notadir are no runs */
+	free(id);
+	run_json(f, "G", "{\"run\":\"G\",\"profile\":\"p\",\"started\":300}");
+	run_json(f, "F", "{\"run\":\"F\",\"profile\":\"p\",\"started\":300}");
+	id = runs_newest(f->state, NULL, profile_p, NULL);
+	assert_string_equal(id, "G");   /* E, F, G started together: the greatest name */
+	free(id);
+	id = runs_newest(f->state, "G", profile_p, NULL);
+	assert_string_equal(id, "F");
+	free(id);
+	run_json(f, "H", "{\"run\":\"H\",\"profile\":\"q\",\"started\":900}");
+	id = runs_newest(f->state, NULL, profile_p, NULL);
+	assert_string_equal(id, "G");   /* H is newer but of another profile */
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +206,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_runs_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newest, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
