@@ -19,7 +19,7 @@ struct journal {
 	uint64_t written;            /* sequence number of the last line written */
 	uint64_t synced;             /* every line up to this one is durable */
 	uint64_t wanted;             /* the background thread syncs while synced < wanted */
-	int failed;                  /* an fdatasync failed: every later wait reports it */
+	int failed;                  /* a write or an fdatasync failed: every later wait reports it */
 	struct strbuf held;          /* lines made by journal_hold, not yet written (journal.h) */
 	uint64_t nheld;              /* how many; their numbers follow `written` */
 	int thread_on, stopping;

@@ -16,19 +16,19 @@
  * path. That is what makes resume exact:
  *  - same boot (the engine was killed, the SSH link dropped): the journal is whole. A statement
  *    with a done record is never sent again; one with a begin and no done was in flight (or
- *    answered, its held done record lost with the engine): before
- *    anything else is sent it is checked against the database (core/precond.c: a
- *    profile-declared precondition, else a check derived from the statement), the operator is
- *    told what was found, and it is either recorded as done or sent; when no check exists the
- *    operator is asked. A stmt_next alone means never sent.
+ *    answered, its held done record lost with the engine): before anything else is sent it is
+ *    checked against the database (core/precond.c: a profile-declared precondition, else a check
+ *    derived from the statement), the operator is told what was found, and it is either recorded
+ *    as done or sent; when no check exists the operator is asked. A stmt_next alone means never
+ *    sent.
  *  - another boot (power cut, kernel crash): lines not yet fsync'd may be lost, so the statements
  *    with a stmt_next and no outcome are in doubt: at most AHEAD + 1 of them may have been sent
  *    (statement i is only sent once its stmt_next, written after statement i - AHEAD or later
  *    was sent, is durable, and that sync also made every line before it durable, the done record
- *    of statement i - AHEAD - 1 included), plus those queued after them. They are checked in order; the first found not applied ends it, since a statement is
- *    only sent after the one before it answered. Failures, skips and "already applied" are
- *    journaled with fsync before anything else is sent, so that inference holds. Every line
- *    carries the boot it was written in.
+ *    of statement i - AHEAD - 1 included), plus those queued after them. They are checked in
+ *    order; the first found not applied ends it, since a statement is only sent after the one
+ *    before it answered. Failures, skips and "already applied" are journaled with fsync before
+ *    anything else is sent, so that inference holds. Every line carries the boot it was written in.
  * The same check runs when the connection was lost mid-statement.
  * A precondition declared for a statement or a whole file (`unless:`) skips what is already there,
  * journaled as stmt_precond / file_precond and said in the log.
