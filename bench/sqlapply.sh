@@ -8,6 +8,7 @@
 # Each run starts from an empty database; raw first, alternated BENCH_SQL_ROUNDS times (default
 # 2), best of each. Goal: upwiz/raw <= 1.05. Also the disk's flushes, alone and two at once
 # (build/bench_flush): the journal's flushes overlap the server's only as far as the disk allows.
+# Then the system calls per statement of both, counted under strace (BENCH_SQL_STRACE_N).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -58,6 +59,31 @@ ratio=$(echo "$up / $raw" | bc -l)
 echo "  $n statements ($bytes bytes): mariadb $(fmt "$raw") s, upwiz $(fmt "$up") s, journal $jl records"
 row "SQL apply ${n} stmts: upwiz/raw" "$(fmt "$ratio" 3)" "<= 1.05" "$(verdict le "$ratio" 1.05)" \
 	"mariadb $(fmt "$raw" 1) s, upwiz $(fmt "$up" 1) s"
+# What the time is made of, counted rather than timed (counts do not move with the VM): the
+# system calls and flushes of upwiz (every process and thread: front end, engine, journal and hub
+# threads) and of the mariadb client, per statement, over the first BENCH_SQL_STRACE_N statements
+# (10000; 0 skips it) under `strace -c -f`.
+sn=${BENCH_SQL_STRACE_N:-10000}
+if [ "$sn" -gt 0 ] && command -v strace >/dev/null; then
+	[ "$sn" -gt "$n" ] && sn=$n
+	head -n "$sn" "$w/apply.sql" >"$w/strace.sql"
+	sed "s#$w/apply.sql#$w/strace.sql#" "$w/answers.yaml" >"$w/answers-strace.yaml"
+	mariadb -S "$DB_SOCK" -uroot -e 'DROP DATABASE IF EXISTS bench; CREATE DATABASE bench'
+	strace -f -c -o "$w/raw.strace" mariadb -S "$DB_SOCK" -uroot bench <"$w/strace.sql"
+	mariadb -S "$DB_SOCK" -uroot -e 'DROP DATABASE bench; CREATE DATABASE bench'
+	rm -rf "$w/state"
+	XDG_STATE_HOME=$w/state strace -f -c -o "$w/up.strace" "$bin" run "$here/profiles/bench-sqlapply.yaml" --plain \
+		--answers "$w/answers-strace.yaml" </dev/null >"$w/upwiz-strace.out" 2>&1 ||
+		{ echo "upwiz run under strace failed:"; tail -5 "$w/upwiz-strace.out"; exit 1; }
+	# strace -c columns: % time, seconds, usecs/call, calls, [errors], syscall (or "total")
+	calls() { awk -v s="$2" '$NF == s { print $4 }' "$1"; }
+	per() { echo "${1:-0} / $sn" | bc -l; }
+	rt=$(calls "$w/raw.strace" total) ut=$(calls "$w/up.strace" total)
+	uf=$(calls "$w/up.strace" fdatasync) uw=$(calls "$w/up.strace" write)
+	echo "  strace over $sn statements: mariadb $rt system calls; upwiz $ut ($uw write, ${uf:-0} fdatasync)"
+	row "SQL apply: system calls / statement" "$(fmt "$(per "$ut")" 1)" "(reported)" "-" \
+		"mariadb client $(fmt "$(per "$rt")" 1); upwiz fdatasync $(fmt "$(per "$uf")" 2), write $(fmt "$(per "$uw")" 2)"
+fi
 if [ -x "${BENCH_FLUSH_BIN:-}" ]; then
 	fl=$("$BENCH_FLUSH_BIN" "$w" 1000) && {
 		echo "  disk flushes: $fl"
