@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "core/profile.h"
 
@@ -53,12 +54,31 @@ int usage_err(const char *fmt, const char *arg)
 	return LIGHT_USAGE;
 }
 
-/* Display columns of UTF-8 text, counting one per character (profile ids and titles are not wide). */
+/* Display columns of text in the locale's encoding (front.c set it from the environment), as the
+ * terminal will place it: a CJK title takes two columns a character. Bytes this locale cannot
+ * decode (a UTF-8 title under LANG=C) count one column per UTF-8 character start. */
 static int text_cols(const char *s)
 {
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t len = strlen(s);
 	int n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
+	while (len) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, len, &st);
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			memset(&st, 0, sizeof st);
+			n += ((unsigned char)*s & 0xc0) != 0x80;
+			k = 1;
+		} else {
+			int w = wcwidth(wc);
+			n += w < 0 ? 1 : w;
+			if (k == 0)
+				k = 1;
+		}
+		s += k;
+		len -= k;
+	}
 	return n;
 }
 

@@ -41,6 +41,18 @@ t "list shows the Linkis profile with from -> to" 'grep -q "linkis-1.3.2-to-1.4.
 t "list: the from -> to column starts at the same place on every line (the longest title included)" \
 	'[ $(awk "{ print length(\$0) - length(\$NF) - length(\$(NF-2)) }" <<<"$out" | sort -u | wc -l) -eq 1 ]'
 
+# A title with wide (CJK) characters: the columns line up by display width, not by characters.
+mkdir -p "$tmp/profs"
+for p in "narrow:A plain title:1.0:2.0" "wide:升级 Linkis 到新版:1.3.2:1.4.0"; do
+	IFS=: read -r id title from to <<<"$p"
+	printf 'id: %s\ntitle: "%s"\nfrom: "%s"\nto: "%s"\ntarget: x\nsteps:\n  - { id: a, title: A, screen: precautions, items: [ok] }\n' \
+		"$id" "$title" "$from" "$to" >"$tmp/profs/$id.yaml"
+done
+out=$(UPWIZ_PROFILES=$tmp/profs LC_ALL=C.UTF-8 "$bin" list 2>&1)
+cols=$(while IFS= read -r l; do printf '%s\n' "${l%%  [0-9]* -> *}" | LC_ALL=C.UTF-8 wc -L; done <<<"$out" | sort -u)
+t "list: a CJK title takes two columns a character, the from -> to column still lines up" \
+	'[ $(wc -l <<<"$out") -eq 2 ] && ! grep -q invalid <<<"$out" && [ $(wc -l <<<"$cols") -eq 1 ]'
+
 out=$("$bin" run linkis-1.3.2-to-1.4.0 --var DB_PASSWORD=hunter22 --plain 2>&1 </dev/null); rc=$?
 t "a secret on the command line is refused (exit 2)" '[ $rc -eq 2 ] && grep -q "secret" <<<"$out"'
 
