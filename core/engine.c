@@ -427,11 +427,31 @@ static void finish(struct run *r, const char *outcome, int code, const char *sum
 static char *summary_text(struct run *r, const char *outcome)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sb_addf(&sb, "%s %s -> %s: %s\n", r->prof->title, r->prof->from, r->prof->to, outcome);
+	const struct profile *p = r->prof;
+	if (strstr(p->title, p->from) && strstr(p->title, p->to))   /* "Apache Linkis 1.3.2 -> 1.4.0" says it */
+		sb_addf(&sb, "%s: %s\n", p->title, outcome);
+	else
+		sb_addf(&sb, "%s, %s -> %s: %s\n", p->title, p->from, p->to, outcome);
 	sb_addf(&sb, "Run %s, journal and log in %s\n\n", r->run_id, r->run_dir);
+	/* Each step with how it ended and how long its last run took: a resumed run's steps done
+	 * before are "done" without a time (this run did not run them). */
 	sb_adds(&sb, "Steps:\n");
-	for (size_t i = 0; i < r->prof->nsteps; i++)
-		sb_addf(&sb, "  %s\n", r->prof->steps[i].id);
+	size_t idw = 0;
+	for (size_t i = 0; i < p->nsteps; i++)
+		if (strlen(p->steps[i].id) > idw)
+			idw = strlen(p->steps[i].id);
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const char *state = r->hub ? hub_step_state(r->hub, i) : "pending";
+		if (!strcmp(state, "pending") || !strcmp(state, "running"))
+			state = !strcmp(state, "running") ? "stopped" : "not reached";
+		double t0 = r->step_t0 ? r->step_t0[i] : 0, t1 = r->step_t1 ? r->step_t1[i] : 0;
+		char *took = t0 && t1 ? secs_text(t1 - t0) : NULL;
+		if (took)
+			sb_addf(&sb, "  %-*s  %-11s %s\n", (int)idw, p->steps[i].id, state, took);
+		else
+			sb_addf(&sb, "  %-*s  %s\n", (int)idw, p->steps[i].id, state);
+		free(took);
+	}
 	if (r->done_notes.n) {
 		sb_adds(&sb, "\nWhat was done:\n");
 		for (size_t i = 0; i < r->done_notes.n; i++)
@@ -797,5 +817,7 @@ end:
 	sb_free(&r->out_carry);
 	sv_free(&r->backups), sv_free(&r->done_notes);
 	free(r->step_rev);
+	free(r->step_t0);
+	free(r->step_t1);
 	return code;
 }

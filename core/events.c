@@ -44,6 +44,20 @@ static void ev_send(struct run *r, json_t *o, int is_log)
 
 static const char *step_id(struct run *r) { return r->step ? r->step->id : ""; }
 
+/* When step i began and ended, for the summary: a step run again (retry, Esc back) counts its last run. */
+static void step_times(struct run *r, size_t i, const char *state)
+{
+	if (!r->step_t0) {
+		size_t n = r->prof->nsteps ? r->prof->nsteps : 1;
+		r->step_t0 = xcalloc(n, sizeof *r->step_t0);
+		r->step_t1 = xcalloc(n, sizeof *r->step_t1);
+	}
+	if (!strcmp(state, "running"))
+		r->step_t0[i] = wall_time(), r->step_t1[i] = 0;
+	else if (!strcmp(state, "done") || !strcmp(state, "failed") || !strcmp(state, "skipped"))
+		r->step_t1[i] = wall_time();
+}
+
 void ev_step(struct run *r, const char *id, const char *state, const char *note)
 {
 	json_t *o = ev_new("step");
@@ -55,6 +69,7 @@ void ev_step(struct run *r, const char *id, const char *state, const char *note)
 			json_object_set_new(o, "reversible", json_boolean(run_step_reversible(r, i)));
 			if (r->hub)
 				hub_set_step_state(r->hub, i, state);
+			step_times(r, i, state);
 		}
 	ev_send(r, o, 0);
 }

@@ -69,15 +69,6 @@ static const struct poption *find_option(const struct pstep *s, const char *key)
 	return NULL;
 }
 
-static char *fmt_secs(double s)
-{
-	if (s < 0)
-		s = 0;
-	if (s < 60)
-		return xasprintf("%.1f s", s);
-	return xasprintf("%d min %02d s", (int)(s / 60), (int)s % 60);
-}
-
 int report_build(const struct report_in *in, struct report *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
@@ -263,7 +254,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 		sb_addf(&md, "- Scenario: **%s**: %s\n", sc->name, sc->description);
 	else
 		sb_adds(&md, "- Scenario: none (the plain world)\n");
-	char *dur = fmt_secs(run_t1 - run_t0);
+	char *dur = secs_text(run_t1 - run_t0);
 	sb_addf(&md, "- Outcome: **%s** (exit %d) after %s\n", in->outcome, in->exit_code, dur);
 	free(dur);
 	struct strbuf expl = STRBUF_INIT;
@@ -297,7 +288,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 			expected = "not reached";
 		else if (s->when)
 			expected = "done if its condition holds";
-		char *time = si[i].t0 ? fmt_secs((si[i].t1 ? si[i].t1 : run_t1) - si[i].t0) : xstrdup("");
+		char *time = si[i].t0 ? secs_text((si[i].t1 ? si[i].t1 : run_t1) - si[i].t0) : xstrdup("");
 		const char *taken = !strcmp(si[i].state, "running") ? "stopped in it" : si[i].state;
 		int off = strcmp(expected, "done if its condition holds") &&
 		          !((!strcmp(expected, "fails") && (!strcmp(taken, "failed") || !strcmp(taken, "stopped in it"))) ||
@@ -335,7 +326,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 	for (size_t i = 0; i < ns; i++) {
 		if (!strcmp(si[i].state, "not reached"))
 			continue;
-		char *time = si[i].t0 ? fmt_secs((si[i].t1 ? si[i].t1 : run_t1) - si[i].t0) : xstrdup("-");
+		char *time = si[i].t0 ? secs_text((si[i].t1 ? si[i].t1 : run_t1) - si[i].t0) : xstrdup("-");
 		sb_addf(&scr, "%s %s %s (%s)", i ? "," : "", p->steps[i].id,
 		        !strcmp(si[i].state, "running") ? "stopped" : si[i].state, time);
 		free(time);

@@ -448,6 +448,15 @@ double wall_time(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+char *secs_text(double s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		return xasprintf("%.1f s", s);
+	return xasprintf("%d min %02d s", (int)(s / 60), (int)s % 60);
+}
+
 const char *boot_id(void)
 {
 	static char id[40];

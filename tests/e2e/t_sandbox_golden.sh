@@ -21,6 +21,10 @@ t "state files are 0600" '[ "$(stat -c %a "$run/journal.jsonl")" = 600 ] && [ "$
 for step in precautions env-check clear-tables backup sql-apply connector-jar token-sync start verify; do
 	t "step $step done" 'grep -q "\"t\":\"step\",\"id\":\"'$step'\",\"state\":\"done\"" "$run/events.jsonl"'
 done
+t "the summary names the upgrade once (the title already says 1.3.2 -> 1.4.0)" \
+	'grep -qx "   Apache Linkis 1.3.2 -> 1.4.0: success" <<<"$out"'
+t "the summary lists every step with how it ended and how long it took" \
+	'[ $(grep -cE "^     (precautions|env-check|clear-tables|backup|sql-apply|connector-jar|token-sync|start|verify) +done +[0-9.]+ s$" <<<"$out") -eq 9 ]'
 
 # Secrets: the world's DB password and every token in the (kept) world's database / conf.
 root="$run/sandbox"
