@@ -442,8 +442,10 @@ static char *summary_text(struct run *r, const char *outcome)
 			idw = strlen(p->steps[i].id);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const char *state = r->hub ? hub_step_state(r->hub, i) : "pending";
-		if (!strcmp(state, "pending") || !strcmp(state, "running"))
-			state = !strcmp(state, "running") ? "stopped" : "not reached";
+		if (!strcmp(state, "running"))
+			state = "stopped";
+		else if (!strcmp(state, "pending"))
+			state = "not reached";
 		double t0 = r->step_t0 ? r->step_t0[i] : 0, t1 = r->step_t1 ? r->step_t1[i] : 0;
 		char *took = t0 && t1 ? secs_text(t1 - t0) : NULL;
 		if (took)

@@ -26,6 +26,11 @@ t "the summary names the upgrade once (the title already says 1.3.2 -> 1.4.0)" \
 t "the summary lists every step with how it ended and how long it took" \
 	'[ $(grep -cE "^     (precautions|env-check|clear-tables|backup|sql-apply|connector-jar|token-sync|start|verify) +done +[0-9.]+ s$" <<<"$out") -eq 9 ]'
 
+# A failed run's summary: the failed step, and the ones after it not reached.
+out2=$(timeout 120 "$bin" sandbox linkis-1.3.2-to-1.4.0 --scenario db-gone --plain --golden </dev/null 2>&1)
+t "a failed run's summary: sql-apply failed with its time, the steps after it not reached" \
+	'grep -qE "^     sql-apply +failed +[0-9.]+ s$" <<<"$out2" && [ $(grep -cE "^     (connector-jar|token-sync|start|verify) +not reached$" <<<"$out2") -eq 4 ]'
+
 # Secrets: the world's DB password and every token in the (kept) world's database / conf.
 root="$run/sandbox"
 secrets=()
