@@ -398,15 +398,20 @@ static void print_progress(struct plain *p, const json_t *o)
 	ss->prog_done = done;
 	ss->prog_total = total;
 	out_begin(p);
+	/* The label says what moved in the step's own words ("9/23 statements", "12.3 MB written");
+	 * the raw counts (bytes, seconds) are printed only when there is no label. */
 	lit(p, "   ... ");
-	num(p, done);
-	if (total > 0) {
-		fputc('/', p->out);
-		num(p, total);
-	}
-	if (s->prog_label && *s->prog_label) {
-		fputc(' ', p->out);
+	int labelled = s->prog_label && *s->prog_label;
+	if (total > 0)
+		fprintf(p->out, "%3d%% ", (int)(done * 100 / total > 100 ? 100 : done * 100 / total));
+	if (labelled)
 		txt(p, s->prog_label);
+	else {
+		num(p, done);
+		if (total > 0) {
+			fputc('/', p->out);
+			num(p, total);
+		}
 	}
 	fputc('\n', p->out);
 }

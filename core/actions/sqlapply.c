@@ -442,7 +442,9 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		files[nf].pf = &s->files[i];
 		files[nf].sc = sc;
 		total += sc.n;
-		sb_addf(&plan, "%s: %zu statements\n", path, sc.n);
+		char *real = realpath(path, NULL);   /* shown without "profiles/../assets" detours */
+		sb_addf(&plan, "%s: %zu statements\n", real ? real : path, sc.n);
+		free(real);
 		ev_item(r, path, path_basename(path), "todo", "", "");
 		nf++;
 	}
