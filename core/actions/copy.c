@@ -316,7 +316,7 @@ int act_copy(struct run *r, const struct pstep *s)
 		sb_addf(&body, "Source:   %s (downloaded from %s)\n", src, url);
 	else
 		sb_addf(&body, "Source:   %s\n", src);
-	sb_addf(&body, "SHA-256:  %s (%s)\n", hex, *want ? "matches the profile" : "confirmed by you");
+	sb_addf(&body, "SHA-256:  %s (%s)\n", hex, *want ? "matches the expected checksum" : "confirmed by you");
 	if (version)
 		sb_addf(&body, "Version:  %s\n", version);
 	size_t nmove = 0, ncopy = 0;
