@@ -398,21 +398,24 @@ static void print_progress(struct plain *p, const json_t *o)
 	ss->prog_done = done;
 	ss->prog_total = total;
 	out_begin(p);
-	/* The label says what moved in the step's own words ("9/23 statements", "12.3 MB written");
-	 * the raw counts (bytes, seconds) are printed only when there is no label. */
+	/* A percent when the total is known, then the counts and the label. A label that begins with
+	 * a figure carries its own ("9/23 statements", "12.3 MB written"): the counts (statements,
+	 * bytes) would only repeat it. */
 	lit(p, "   ... ");
-	int labelled = s->prog_label && *s->prog_label;
+	const char *label = s->prog_label && *s->prog_label ? s->prog_label : NULL;
 	if (total > 0)
-		fprintf(p->out, "%3d%% ", (int)(done * 100 / total > 100 ? 100 : done * 100 / total));
-	if (labelled)
-		txt(p, s->prog_label);
-	else {
+		fprintf(p->out, "%3d%% ", (int)(done >= total ? 100 : done * 100 / total));
+	if (!label || !(*label >= '0' && *label <= '9')) {
 		num(p, done);
 		if (total > 0) {
 			fputc('/', p->out);
 			num(p, total);
 		}
+		if (label)
+			fputc(' ', p->out);
 	}
+	if (label)
+		txt(p, label);
 	fputc('\n', p->out);
 }
 

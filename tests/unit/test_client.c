@@ -448,6 +448,7 @@ static const char *const run_script[] = {
 	">{\"t\":\"progress\",\"step\":\"env\",\"done\":5,\"total\":120,\"label\":\"statements\"}",
 	">{\"t\":\"progress\",\"step\":\"env\",\"done\":40,\"total\":120,\"label\":\"statements\"}",
 	">{\"t\":\"progress\",\"step\":\"env\",\"done\":41,\"total\":120,\"label\":\"statements\"}",
+	">{\"t\":\"progress\",\"step\":\"env\",\"done\":120,\"total\":120,\"label\":\"120/120 statements\"}",
 	">{\"t\":\"log\",\"level\":\"info\",\"step\":\"env\",\"text\":\"checking versions\"}",
 	">{\"t\":\"log\",\"level\":\"cmd\",\"step\":\"env\",\"text\":\"hadoop version\"}",
 	">{\"t\":\"log\",\"level\":\"sql\",\"step\":\"env\",\"text\":\"SELECT 1\"}",
@@ -482,10 +483,11 @@ static void test_plain_choice_from_memory(void **state)
 	assert_has(out, "   WARN MySQL  5.7\n");
 	assert_has(out, "   FAIL Disk  2 GB free\n        fix: free 10 GB in /data\n");
 	assert_has(out, "   First line\n   Second ?[31mline\n");   /* no escape reaches the terminal */
-	assert_has(out, "   ... 0/120 statements\n");
+	assert_has(out, "   ...   0% 0/120 statements\n");
 	assert_lacks(out, "5/120");          /* under 10% and 2 s */
-	assert_has(out, "   ... 40/120 statements\n");
+	assert_has(out, "   ...  33% 40/120 statements\n");
 	assert_lacks(out, "41/120");
+	assert_has(out, "   ... 100% 120/120 statements\n");   /* a label with its own figures: no counts before it */
 	assert_has(out, "   | checking versions\n");
 	assert_has(out, "   $ hadoop version\n");
 	assert_has(out, "   sql> SELECT 1\n");
