@@ -404,7 +404,7 @@ static void print_progress(struct plain *p, const json_t *o)
 	lit(p, "   ... ");
 	const char *label = s->prog_label && *s->prog_label ? s->prog_label : NULL;
 	if (total > 0)
-		fprintf(p->out, "%3d%% ", (int)(done >= total ? 100 : done * 100 / total));
+		fprintf(p->out, "%3d%% ", (int)(done >= total ? 100 : done <= 0 ? 0 : done * 100 / total));
 	if (!label || !(*label >= '0' && *label <= '9')) {
 		num(p, done);
 		if (total > 0) {
