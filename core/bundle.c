@@ -81,8 +81,7 @@ static int add_file(struct archive *a, const char *path, const char *name, char 
 	unsigned mdlen = 0;
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	sha256_digest_hex(md, hex);
 	close(fd);
 	return rc;
 }

@@ -362,8 +362,7 @@ int dump_database(const struct dump_opts *o, dump_progress_fn progress, void *ud
 			res->complete = 0;
 			goto out;
 		}
-		for (unsigned int k = 0; k < dl; k++)
-			snprintf(res->sha256 + 2 * k, 3, "%02x", dg[k]);
+		sha256_digest_hex(dg, res->sha256);
 	}
 	if (rename(partial, o->out_path) < 0) {
 		set_cause(cause, "rename %s -> %s: %s", partial, o->out_path, strerror(errno));

@@ -238,13 +238,9 @@ static int file_lazy(struct hub *h, FILE *f, const char *line)
 /* One line into f: buffered when frequent, else written now with what was buffered before it. */
 static int file_line(struct hub *h, FILE *f, const char *line, int frequent)
 {
+	int arm = file_lazy(h, f, line);
 	if (frequent)
-		return file_lazy(h, f, line);
-	if (f) {
-		fputs(line, f);
-		fputc('\n', f);
-		h->file_lazy = 1;
-	}
+		return arm;
 	files_flush(h);
 	return 0;
 }

@@ -12,8 +12,8 @@
  * kick, wait or close, in the same write(2), so lines made together cost one system call (the SQL
  * apply's critical path between two statements is then one write). A held line is lost if the
  * engine dies before that: callers hold only lines whose loss a resume handles (a statement's
- * outcome, which is then checked again). Secrets never reach it (callers pass redacted text). Reading it back (resume) is
- * journal_read_lines.
+ * outcome, which is then checked again). Secrets never reach it (callers pass redacted text).
+ * Reading it back (resume) is journal_read_lines.
  */
 #ifndef UPWIZ_JOURNAL_H
 #define UPWIZ_JOURNAL_H

@@ -21,7 +21,7 @@ static EVP_MD *g_md;
 static pthread_once_t g_md_once = PTHREAD_ONCE_INIT;
 static void md_fetch(void) { g_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
-static void to_hex(const unsigned char md[32], char hex[65])
+void sha256_digest_hex(const unsigned char md[32], char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
 	for (unsigned i = 0; i < 32; i++) {
@@ -37,7 +37,7 @@ void sha256_hex(const void *buf, size_t len, char hex[65])
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 	EVP_Digest(buf, len, md, &mdlen, g_md ? g_md : EVP_sha256(), NULL);
-	to_hex(md, hex);
+	sha256_digest_hex(md, hex);
 }
 
 int sha256_file(const char *path, char hex[65], char **cause)
@@ -67,6 +67,6 @@ int sha256_file(const char *path, char hex[65], char **cause)
 	unsigned int mdlen = 0;
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	to_hex(md, hex);
+	sha256_digest_hex(md, hex);
 	return 0;
 }

@@ -80,6 +80,7 @@ const char *path_basename(const char *p);           /* borrowed, points into p *
 
 /* SHA-256 through OpenSSL's libcrypto (EVP), in core/sha256.c: hex is 64 chars + NUL. */
 void sha256_hex(const void *buf, size_t len, char hex[65]);
+void sha256_digest_hex(const unsigned char md[32], char hex[65]);   /* a finished digest, as sha256_hex writes it */
 int sha256_file(const char *path, char hex[65], char **cause);
 
 /* Time. */
