@@ -133,6 +133,22 @@ static char *self_exe(void)
 	return xstrdup(buf);
 }
 
+/* How long a sandbox waits at a question with no front end attached before it ends itself and
+ * removes its world: UPWIZ_SANDBOX_DETACHED_MAX seconds, default an hour, 0 never. -1 when the
+ * value is not a number. */
+static int sandbox_alone_max(void)
+{
+	const char *e = getenv("UPWIZ_SANDBOX_DETACHED_MAX");
+	if (!e || !*e)
+		return 3600;
+	char *end;
+	errno = 0;
+	long v = strtol(e, &end, 10);
+	if (errno || *end || v < 0 || v > 86400 * 30)
+		return -1;
+	return (int)v;
+}
+
 static int start_run(struct runargs *a)
 {
 	char *cause = NULL;
@@ -238,7 +254,8 @@ static int start_run(struct runargs *a)
 		struct engine_opts o = {.profile_path = path, .set_vars = a->vars, .answers_file = abs_answers,
 					.sandbox = a->sandbox, .golden = a->golden, .keep = a->keep, .upwiz_exe = exe,
 					.scenario = a->scenario,
-					.run_id = run_id, .run_dir = run_dir, .state_dir = state, .wait_client = 1};
+					.run_id = run_id, .run_dir = run_dir, .state_dir = state, .wait_client = 1,
+					.alone_max_s = sandbox_alone_max()};
 		_exit(engine_run(&o));
 	}
 	/* The front end must not carry the secrets of UPWIZ_VAR_* either: the engine has them now. */
@@ -279,6 +296,11 @@ static int cmd_sandbox(int argc, char **argv)
 {
 	struct runargs a = {.sandbox = 1};
 	int rc = parse_runargs(argc, argv, &a, 1);
+	if (rc == 0 && sandbox_alone_max() < 0) {
+		fprintf(stderr, "upwiz: UPWIZ_SANDBOX_DETACHED_MAX: expected seconds from 0 (never) to 2592000, got \"%s\"\n",
+			getenv("UPWIZ_SANDBOX_DETACHED_MAX"));
+		rc = EXIT_USAGE;
+	}
 	if (rc == 0)
 		rc = start_run(&a);
 	sv_free(&a.vars);

@@ -511,6 +511,8 @@ int engine_run(const struct engine_opts *o)
 		return EXIT_FAILED;
 	}
 	r->sandbox = o->sandbox;
+	if (o->sandbox)
+		hub_set_alone_max(r->hub, o->alone_max_s);
 	hub_catch_signals(r->hub);
 	/* The CLI attaches right after the fork: give it a moment so it sees everything from the start. */
 	for (int i = 0; i < 250 && o->wait_client && hub_clients(r->hub) == 0; i++)

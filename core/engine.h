@@ -20,6 +20,7 @@ struct engine_opts {
 	const char *run_id, *run_dir, *state_dir;
 	int wait_client;             /* a front end is about to attach: wait for it (up to 5 s) */
 	int linger_s;                /* how long to wait for a front end after the end (0: 3600) */
+	int alone_max_s;             /* sandbox: a question with no front end for this long ends the run (0: never) */
 };
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3 };

@@ -92,6 +92,8 @@ struct hub {
 	FILE *events, *logf;
 	char *open_qid, *answer;
 	int stop;
+	uint64_t alone_max_ms;      /* hub_set_alone_max: 0 never */
+	uint64_t alone_since;       /* when the last client left (or the hub started): mono ms */
 };
 
 /* The signal handler only writes a byte into the wake pipe; the hub thread does the rest
@@ -376,6 +378,7 @@ static void client_add(struct hub *h, int fd)
 	for (size_t i = 0; i < h->loglen; i++)
 		client_queue_n(c, ring_at(h, i)->s, ring_at(h, i)->len);
 	h->cl[h->ncl++] = c;
+	h->alone_since = 0;
 	pthread_cond_broadcast(&h->cv);
 }
 
@@ -394,6 +397,8 @@ static void client_drop(struct hub *h, int i)
 		h->cl[0]->control = 1;
 		client_queue(h->cl[0], "{\"t\":\"role\",\"role\":\"control\"}");
 	}
+	if (h->ncl == 0)
+		h->alone_since = mono_ms();
 	pthread_cond_broadcast(&h->cv);
 }
 
@@ -538,6 +543,7 @@ struct hub *hub_start(struct run *r, const char *sock_path, const char *events_p
 {
 	struct hub *h = xcalloc(1, sizeof *h);
 	h->run = r;
+	h->alone_since = mono_ms();
 	h->sock_path = xstrdup(sock_path);
 	h->logring = xcalloc(HUB_LOG_BACKLOG, sizeof *h->logring);
 	h->step_state = xcalloc(r->prof->nsteps ? r->prof->nsteps : 1, sizeof *h->step_state);
@@ -695,14 +701,50 @@ char *hub_wait_answer(struct hub *h, const char *qid)
 	h->open_qid = xstrdup(qid);
 	free(h->answer);
 	h->answer = NULL;
-	while (!h->answer && !h->run->abort_requested && !h->stop)
-		pthread_cond_wait(&h->cv, &h->mu);
+	uint64_t asked = mono_ms(), alone_for = 0;
+	while (!h->answer && !h->run->abort_requested && !h->stop) {
+		if (!h->alone_max_ms || h->ncl > 0) {
+			pthread_cond_wait(&h->cv, &h->mu);   /* a client attached: no timer, no wake-ups */
+			continue;
+		}
+		/* Alone since the question opened or the last client left, whichever came later: a step
+		 * that ran long with nobody watching does not count against the operator. */
+		uint64_t since = h->alone_since > asked ? h->alone_since : asked, now = mono_ms();
+		if (now >= since + h->alone_max_ms) {
+			h->run->abort_requested = 1;
+			alone_for = h->alone_max_ms;   /* the limit, not the wait measured: the log says the rule */
+			pthread_cond_broadcast(&h->cv);
+			break;
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t left = since + h->alone_max_ms - now;
+		ts.tv_sec += (time_t)(left / 1000);
+		ts.tv_nsec += (long)(left % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L)
+			ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+	}
 	char *a = h->answer;
 	h->answer = NULL;
 	free(h->open_qid);
 	h->open_qid = NULL;
 	pthread_mutex_unlock(&h->mu);
+	if (alone_for) {   /* after unlocking: ev_log emits through this hub */
+		char *t = secs_text((double)alone_for / 1000.0);
+		ev_log(h->run, "warn", "no front end attached for %s while the question \"%s\" waited: the run ends "
+		       "(`upwiz attach` before then would have gone on)", t, qid);
+		free(t);
+	}
 	return a;
+}
+
+void hub_set_alone_max(struct hub *h, int seconds)
+{
+	pthread_mutex_lock(&h->mu);
+	h->alone_max_ms = seconds > 0 ? (uint64_t)seconds * 1000 : 0;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
 }
 
 int hub_clients(struct hub *h)

@@ -34,6 +34,10 @@ void hub_set_step_state(struct hub *h, size_t i, const char *state);
 const char *hub_step_state(struct hub *h, size_t i);
 /* Waits for an answer to qid. Returns it (caller frees) or NULL when aborted. */
 char *hub_wait_answer(struct hub *h, const char *qid);
+/* A question left with no front end attached for this long ends the run, as an operator's abort
+ * would (seconds; 0, the default: never). For sandboxes: a trainee's closed terminal must not
+ * leave a world (mariadbd, HTTP stand-ins, files) running for days. Never set on a real run. */
+void hub_set_alone_max(struct hub *h, int seconds);
 /* Number of attached clients. */
 int hub_clients(struct hub *h);
 /* Waits until no client is attached, or timeout_ms passes (-1 forever). */
