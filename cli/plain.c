@@ -65,6 +65,7 @@ struct seen_step {
 	uint64_t prog_ms;
 	int prog_decile;
 	double prog_done, prog_total;
+	char *body;               /* the step's body as last printed */
 };
 
 struct plain {
@@ -175,7 +176,7 @@ static void seen_reset(struct plain *p)
 	p->items = NULL;
 	p->nitems = 0;
 	for (size_t i = 0; i < p->nsteps; i++)
-		free(p->steps[i].id);
+		free(p->steps[i].id), free(p->steps[i].body);
 	free(p->steps);
 	p->steps = NULL;
 	p->nsteps = 0;
@@ -422,8 +423,8 @@ static void print_progress(struct plain *p, const json_t *o)
 static void print_log(struct plain *p, const json_t *o)
 {
 	const char *text = jstr(o, "text"), *level = jstr(o, "level");
-	if (!text)
-		return;
+	if (!text || jstr(o, "echo"))
+		return;   /* an echo repeats an event printed already (an item's outcome) */
 	const char *prefix = "   | ", *color = NULL;
 	if (level) {
 		if (strcmp(level, "cmd") == 0)
@@ -532,6 +533,26 @@ static void print_answered(struct plain *p, const json_t *o)
 		p->need_prompt = 0;
 }
 
+/* A step's body; one that extends the body printed before (a backup's plan, then the same plan
+ * with the restore commands) prints only what it adds. */
+static void print_body(struct plain *p, const struct view_step *s)
+{
+	if (!s || !s->body || !*s->body)
+		return;
+	struct seen_step *ss = seen_step(p, s->id);
+	const char *text = s->body;
+	size_t had = ss->body ? strlen(ss->body) : 0;
+	if (had && strncmp(text, ss->body, had) == 0) {
+		text += had;
+		while (*text == '\n')
+			text++;
+	}
+	if (*text)
+		block(p, "   ", NULL, text);
+	free(ss->body);
+	ss->body = xstrdup(s->body);
+}
+
 static void print_finished(struct plain *p)
 {
 	const struct view *v = p->v;
@@ -563,9 +584,7 @@ static void tap(void *ud, const char *line, size_t len)
 	} else if (strcmp(t, "item") == 0) {
 		print_item(p, o);
 	} else if (strcmp(t, "body") == 0) {
-		struct view_step *s = view_step_by_id(p->v, jstr(o, "step"));
-		if (s && s->body && *s->body)
-			block(p, "   ", NULL, s->body);
+		print_body(p, view_step_by_id(p->v, jstr(o, "step")));
 	} else if (strcmp(t, "progress") == 0) {
 		print_progress(p, o);
 	} else if (strcmp(t, "log") == 0) {

@@ -447,12 +447,17 @@ static char *summary_text(struct run *r, const char *outcome)
 		else if (!strcmp(state, "pending"))
 			state = "not reached";
 		double t0 = r->step_t0 ? r->step_t0[i] : 0, t1 = r->step_t1 ? r->step_t1[i] : 0;
-		char *took = t0 && t1 ? secs_text(t1 - t0) : NULL;
-		if (took)
-			sb_addf(&sb, "  %-*s  %-11s %s\n", (int)idw, p->steps[i].id, state, took);
-		else
+		double asked = r->step_asked ? r->step_asked[i] : 0;
+		if (t0 && t1) {
+			/* the step's own time, then the operator's when it adds up to a second (a rehearsal
+			 * tells how long the work takes, for planning the real window) */
+			double work = t1 - t0 - asked;
+			char *took = secs_text(work > 0 ? work : 0), *op = asked >= 1 ? secs_text(asked) : NULL;
+			sb_addf(&sb, "  %-*s  %-11s %s%s%s%s\n", (int)idw, p->steps[i].id, state, took, op ? " (+ " : "",
+				op ? op : "", op ? " answering)" : "");
+			free(took), free(op);
+		} else
 			sb_addf(&sb, "  %-*s  %s\n", (int)idw, p->steps[i].id, state);
-		free(took);
 	}
 	if (r->done_notes.n) {
 		sb_adds(&sb, "\nWhat was done:\n");
@@ -548,7 +553,9 @@ int engine_run(const struct engine_opts *o)
 			code = EXIT_USAGE;
 			goto end;
 		}
-		char *wdir = path_join(r->prof->dir, r->prof->world);
+		char *wdir = path_join(r->prof->dir, r->prof->world), *real = realpath(wdir, NULL);
+		if (real)   /* "profiles/../assets/..." read as where it is */
+			free(wdir), wdir = real;
 		char *root = xasprintf("%s/sandbox", r->run_dir);
 		mkdir_p(root, 0700, NULL);
 		if (o->scenario) {
@@ -823,5 +830,6 @@ end:
 	free(r->step_rev);
 	free(r->step_t0);
 	free(r->step_t1);
+	free(r->step_asked);
 	return code;
 }

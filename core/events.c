@@ -51,9 +51,10 @@ static void step_times(struct run *r, size_t i, const char *state)
 		size_t n = r->prof->nsteps ? r->prof->nsteps : 1;
 		r->step_t0 = xcalloc(n, sizeof *r->step_t0);
 		r->step_t1 = xcalloc(n, sizeof *r->step_t1);
+		r->step_asked = xcalloc(n, sizeof *r->step_asked);
 	}
 	if (!strcmp(state, "running"))
-		r->step_t0[i] = wall_time(), r->step_t1[i] = 0;
+		r->step_t0[i] = wall_time(), r->step_t1[i] = 0, r->step_asked[i] = 0;
 	else if (!strcmp(state, "done") || !strcmp(state, "failed") || !strcmp(state, "skipped"))
 		r->step_t1[i] = wall_time();
 }
@@ -72,22 +73,6 @@ void ev_step(struct run *r, const char *id, const char *state, const char *note)
 			step_times(r, i, state);
 		}
 	ev_send(r, o, 0);
-}
-
-void ev_item(struct run *r, const char *key, const char *name, const char *status, const char *detail, const char *fix)
-{
-	json_t *o = ev_new("item");
-	json_object_set_new(o, "step", json_string(step_id(r)));
-	put_str(r, o, "key", key);
-	put_str(r, o, "name", name);
-	json_object_set_new(o, "status", json_string(status));
-	put_str(r, o, "detail", detail ? detail : "");
-	put_str(r, o, "fix", fix ? fix : "");
-	ev_send(r, o, 0);
-	/* Final outcomes also go to the log file, so the log alone tells the story. */
-	if (strcmp(status, "run") != 0)
-		ev_log(r, strcmp(status, "fail") == 0 ? "error" : strcmp(status, "warn") == 0 ? "warn" : "info",
-		       "[%s] %s%s%s", status, name, detail && *detail ? ": " : "", detail ? detail : "");
 }
 
 void ev_body(struct run *r, const char *text)
@@ -117,17 +102,19 @@ void ev_progress(struct run *r, double done, double total, const char *label)
 	ev_send(r, o, 2);
 }
 
-void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
+/* One log line (redacted here) to the clients and the run's log file; echo, when set, names the
+ * event the line repeats (docs/PROTOCOL.md). */
+static void log_line(struct run *r, const char *level, const char *echo, const char *text)
 {
-	char *text = xvasprintf(fmt, ap);
 	char *red = redactor_apply(r->red, text);
-	free(text);
 	double t = wall_time();
 	json_t *o = ev_new("log");
 	json_object_set_new(o, "ts", json_real(t));
 	json_object_set_new(o, "level", json_string(level));
 	json_object_set_new(o, "step", json_string(step_id(r)));
 	json_object_set_new(o, "text", json_string(red));
+	if (echo)
+		json_object_set_new(o, "echo", json_string(echo));
 	/* the SQL apply's line per statement is frequent (core/hub.c: buffered on its way to the files) */
 	int frequent = strcmp(level, "sql") == 0;
 	ev_send(r, o, frequent ? 2 : 1);
@@ -142,12 +129,38 @@ void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
 	free(red);
 }
 
+void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap)
+{
+	char *text = xvasprintf(fmt, ap);
+	log_line(r, level, NULL, text);
+	free(text);
+}
+
 void ev_log(struct run *r, const char *level, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	ev_logv(r, level, fmt, ap);
 	va_end(ap);
+}
+
+void ev_item(struct run *r, const char *key, const char *name, const char *status, const char *detail, const char *fix)
+{
+	json_t *o = ev_new("item");
+	json_object_set_new(o, "step", json_string(step_id(r)));
+	put_str(r, o, "key", key);
+	put_str(r, o, "name", name);
+	json_object_set_new(o, "status", json_string(status));
+	put_str(r, o, "detail", detail ? detail : "");
+	put_str(r, o, "fix", fix ? fix : "");
+	ev_send(r, o, 0);
+	/* Final outcomes also go to the log file, so the log alone tells the story; the line says it
+	 * repeats an item, so a front end that prints items itself (--plain) shows it once. */
+	if (strcmp(status, "run") != 0) {
+		char *text = xasprintf("[%s] %s%s%s", status, name, detail && *detail ? ": " : "", detail ? detail : "");
+		log_line(r, strcmp(status, "fail") == 0 ? "error" : strcmp(status, "warn") == 0 ? "warn" : "info", "item", text);
+		free(text);
+	}
 }
 
 /* Child output: control characters become spaces/escaped, invalid UTF-8 becomes U+FFFD, so a
@@ -279,7 +292,11 @@ char *run_ask(struct run *r, const struct ask *q)
 		ans = xstrdup(a);
 		by = "answers file";
 	} else {
+		double w0 = wall_time();
 		ans = hub_wait_answer(r->hub, q->qid);
+		/* the operator's time is not the step's: the summary tells them apart */
+		if (r->step && r->step_asked)
+			r->step_asked[r->step - r->prof->steps] += wall_time() - w0;
 		if (!ans)
 			return NULL;
 	}

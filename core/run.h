@@ -47,6 +47,7 @@ struct run {
 	int resume_stmt_file, resume_stmt_index; /* sqlapply resumes here (-1: from the start) */
 	double *step_t0, *step_t1;  /* per step: wall clock when it last began running and when it ended (0: not
 	                             * in this run), for the summary (core/events.c ev_step keeps them) */
+	double *step_asked;         /* per step: seconds of that run spent waiting for the operator's answers */
 	unsigned char *step_rev;    /* per step: 0 not yet told, 1 irreversible, 2 reversible (core/rollback.c) */
 	int refused;                /* an action found another run holding the target (GET_LOCK): exit 3 */
 	double started_at;          /* wall clock when the engine started: the hello's `started` */

@@ -12,19 +12,17 @@
 #include "core/answers.h"
 #include "core/run.h"
 
+/* The precautions go out as items only (numbered by the screen); a body repeating them made
+ * every front end but the full-screen one print them twice. */
 int act_precautions(struct run *r, const struct pstep *s)
 {
-	struct strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < s->items.n; i++) {
 		char *t = run_expand(r, s->items.v[i], EXPAND_DISPLAY);
-		sb_addf(&sb, "%zu. %s\n", i + 1, t ? t : s->items.v[i]);
 		char key[32];
 		snprintf(key, sizeof key, "p%zu", i + 1);
 		ev_item(r, key, t ? t : s->items.v[i], "todo", "", "");
 		free(t);
 	}
-	ev_body(r, sb_str(&sb));
-	sb_free(&sb);
 	struct ask q = {.qid = s->id, .kind = "next", .prompt = "I have read the precautions and none of them stops this upgrade.", .def = "yes"};
 	char *a = run_ask(r, &q);
 	if (!a)

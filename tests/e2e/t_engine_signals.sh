@@ -49,8 +49,11 @@ world_gone() {
 	t "the lock is free again" 'flock -n "$lock" true'
 }
 
-# ---- 1. SIGTERM to the engine
+# ---- 1. SIGTERM to the engine (after the operator took 2 s over the first question)
 start_sandbox "$tmp/state"
+sleep 2
+echo yes >&7
+for _ in $(seq 1 120); do grep -q '"id":"env-check","state":"running"' "$run/events.jsonl" && break; sleep 0.5; done
 kill -TERM "$engine"
 for _ in $(seq 1 120); do kill -0 "$engine" 2>/dev/null || break; sleep 0.5; done
 t "the engine exits after SIGTERM" '! kill -0 "$engine" 2>/dev/null'
@@ -59,6 +62,9 @@ front=
 exec 7>&-
 t "the front end ends with exit 1 (aborted)" '[ $rc -eq 1 ]'
 t "the log says SIGTERM was received" 'grep -q "SIGTERM received" "$run/run.log"'
+t "the summary gives the step's own time and the operator's apart" \
+	'grep -qE "^     precautions +done +0\.[0-9] s \(\+ [2-9]\.[0-9] s answering\)$" "$tmp/out"'
+t "the step the abort ended is not listed as done" 'grep -qE "^     env-check +(stopped|failed)( |$)" "$tmp/out"'
 world_gone
 
 # ---- 2. The front end dies and nobody attaches: the sandbox ends itself after the limit

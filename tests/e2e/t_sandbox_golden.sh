@@ -26,6 +26,17 @@ t "the summary names the upgrade once (the title already says 1.3.2 -> 1.4.0)" \
 t "the summary lists every step with how it ended and how long it took" \
 	'[ $(grep -cE "^     (precautions|env-check|clear-tables|backup|sql-apply|connector-jar|token-sync|start|verify) +done +[0-9.]+ s$" <<<"$out") -eq 9 ]'
 
+# The plain output says each thing once: an item's outcome is not repeated by its log line (the
+# run's log keeps that line), the precautions are listed once, the backup's plan is not printed
+# again when the restore commands are added to it.
+t "an item's outcome is printed once (no log echo in the plain output)" \
+	'[ $(grep -c "Database reachable, Linkis schema present" <<<"$out") -eq 1 ] && ! grep -q "| \[pass\]" <<<"$out"'
+t "the run's log keeps the item outcomes" 'grep -q "\[pass\] Database reachable, Linkis schema present: 4 of 4 tables" "$run/run.log"'
+t "each precaution is printed once" '[ $(grep -c "First time with Linkis?" <<<"$out") -eq 1 ]'
+t "the backup plan is printed once, then the restore commands" \
+	'[ $(grep -c "^   Backups go to " <<<"$out") -eq 1 ] && grep -q "^   Restore the database with:" <<<"$out"'
+t "the world's folder is named without .." 'grep -q "building the sandbox world from /" <<<"$out" && ! grep -q "building the sandbox world from .*/\.\./" <<<"$out"'
+
 # A failed run's summary: the failed step, and the ones after it not reached.
 out2=$(timeout 120 "$bin" sandbox linkis-1.3.2-to-1.4.0 --scenario db-gone --plain --golden </dev/null 2>&1)
 t "a failed run's summary: sql-apply failed with its time, the steps after it not reached" \
