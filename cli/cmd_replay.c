@@ -2,7 +2,8 @@
  * cmd_replay.c: `upwiz replay FILE-or-RUN-ID`.
  *
  *   replay [--speed X] [--idle-limit S] [--screen N] FILE.cast | RUN-ID
- *        the full-screen player (tui/player.c) on a recording
+ *        the full-screen player (tui/player.c) on a recording; for a run, every screen it
+ *        recorded (a UI that came back after the link dropped) joined in order, or screen N
  *   replay --plain RUN-ID | events.jsonl
  *        the event stream as text for a ticket: steps, questions and answers, commands, SQL,
  *        output, warnings and errors, effects, the outcome, each with its time
@@ -204,18 +205,21 @@ static int replay_plain(const char *path, FILE *out)
 	return 0;
 }
 
-static char *resolve(const char *arg, int want_events, int screen, char **cause)
+/* The file(s) to read for arg: a file itself; for a run, its events.jsonl (want_events), its
+ * screen N recording, or (screen 0) every recording in order, to be joined. 0, or -1 + cause. */
+static int resolve(const char *arg, int want_events, int screen, struct strvec *paths, char **cause)
 {
-	if (path_exists(arg) && !is_dir(arg))
-		return xstrdup(arg);
+	if (path_exists(arg) && !is_dir(arg)) {
+		sv_push(paths, arg);
+		return 0;
+	}
 	char *state = state_dir();
 	char *dir = is_dir(arg) ? xstrdup(arg) : session_dir(state, arg, cause);
 	free(state);
 	if (!dir)
-		return NULL;
-	char *path = NULL;
+		return -1;
 	if (want_events)
-		path = xasprintf("%s/events.jsonl", dir);
+		sv_push_owned(paths, xasprintf("%s/events.jsonl", dir));
 	else {
 		struct strvec casts = STRVEC_INIT;
 		session_casts(dir, &casts);
@@ -223,17 +227,19 @@ static char *resolve(const char *arg, int want_events, int screen, char **cause)
 			set_cause(cause, "run %s has no screen recording (it ran with the plain front end only)", path_basename(dir));
 		else if (screen > (int)casts.n)
 			set_cause(cause, "run %s has %zu recordings; there is no screen %d", path_basename(dir), casts.n, screen);
-		else
-			path = xstrdup(casts.v[screen - 1]);
+		for (size_t i = 0; i < casts.n && screen <= (int)casts.n; i++)
+			if (screen == 0 || (int)i + 1 == screen)
+				sv_push(paths, casts.v[i]);
 		sv_free(&casts);
 	}
-	if (path && !path_exists(path)) {
-		set_cause(cause, "%s does not exist", path);
-		free(path);
-		path = NULL;
-	}
 	free(dir);
-	return path;
+	for (size_t i = 0; i < paths->n; i++)
+		if (!path_exists(paths->v[i])) {
+			set_cause(cause, "%s does not exist", paths->v[i]);
+			sv_free(paths);
+			return -1;
+		}
+	return paths->n ? 0 : -1;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -243,7 +249,7 @@ int cmd_replay(int argc, char **argv)
 		{"at", required_argument, NULL, 'a'}, {"speed", required_argument, NULL, 's'},
 		{"idle-limit", required_argument, NULL, 'i'}, {"screen", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0}};
-	int plain = 0, print = 0, screen = 1, c;
+	int plain = 0, print = 0, screen = 0, c;   /* screen 0: every recording, joined */
 	double at = -1, speed = 1, idle = 2;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:i:", longopts, NULL)) != -1) {
@@ -257,29 +263,30 @@ int cmd_replay(int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1 || speed <= 0 || screen < 1) {
+	if (optind != argc - 1 || speed <= 0 || screen < 0) {
 		fprintf(stderr, "usage: upwiz replay [--plain | --print [--at S]] [-s SPEED] [-i IDLE] [--screen N] FILE|RUN-ID\n");
 		return EXIT_USAGE;
 	}
 	const char *arg = argv[optind];
 	char *cause = NULL;
-	char *path = resolve(arg, plain && !str_ends(arg, ".jsonl") ? 1 : 0, screen, &cause);
-	if (!path) {
-		fprintf(stderr, "upwiz: %s\n", cause);
+	struct strvec paths = STRVEC_INIT;
+	if (resolve(arg, plain && !str_ends(arg, ".jsonl") ? 1 : 0, screen, &paths, &cause) < 0) {
+		fprintf(stderr, "upwiz: %s\n", cause ? cause : "nothing to replay");
 		free(cause);
+		sv_free(&paths);
 		return EXIT_FAILED;
 	}
 	int rc;
 	if (plain) {
-		rc = replay_plain(path, stdout);
-		free(path);
+		rc = replay_plain(paths.v[0], stdout);
+		sv_free(&paths);
 		return rc;
 	}
-	struct cast *ca = cast_load(path, print ? 0 : idle, &cause);
+	struct cast *ca = cast_load_joined((const char *const *)paths.v, paths.n, print ? 0 : idle, &cause);
 	if (!ca) {
 		fprintf(stderr, "upwiz: %s\n", cause);
 		free(cause);
-		free(path);
+		sv_free(&paths);
 		return EXIT_FAILED;
 	}
 	if (print) {
@@ -296,14 +303,18 @@ int cmd_replay(int argc, char **argv)
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "upwiz: the player needs a terminal (use --plain or --print)\n");
 			rc = EXIT_USAGE;
-		} else
-			rc = player_run(ca, path_basename(path), speed);
+		} else {
+			char *name = paths.n > 1 ? xasprintf("%s + %zu more", path_basename(paths.v[0]), paths.n - 1)
+						 : xstrdup(path_basename(paths.v[0]));
+			rc = player_run(ca, name, speed);
+			free(name);
+		}
 #else
 		fprintf(stderr, "upwiz: built without the full-screen UI (use --plain or --print)\n");
 		rc = EXIT_USAGE;
 #endif
 	}
 	cast_free(ca);
-	free(path);
+	sv_free(&paths);
 	return rc;
 }

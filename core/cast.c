@@ -300,94 +300,131 @@ static void add_key(struct cast *c, size_t *cap, size_t ev, const struct vt *t)
 	vt_copy(&k->vt, t);
 }
 
-struct cast *cast_load(const char *path, double idle_limit, char **cause)
+/* Reading: one loader builds one cast from one recording or several in a row (cast_load_joined). */
+struct loader {
+	struct cast *c;
+	struct strbuf data;           /* decoded output and marker labels of every event so far */
+	size_t evcap, mcap, kcap;
+	double last_t;                /* time of the last event, compressed */
+	struct vt vt;                 /* the screen after the last event, for the seek index */
+	size_t since_key;             /* output bytes since the last snapshot */
+};
+
+/* One event at time t (already compressed); for 'o' and 'm' its bytes are data[off, data.len). */
+static void add_event(struct loader *L, double t, char type, size_t off, int w, int h)
 {
-	size_t len;
-	char *buf = read_file(path, &len, cause);
-	if (!buf)
-		return NULL;
-	const char *p = buf, *end = buf + len;
-	const char *nl = memchr(p, '\n', len);
-	char *hline = xstrndup(p, nl ? (size_t)(nl - p) : len);
+	struct cast *c = L->c;
+	if (c->nev == L->evcap) {
+		L->evcap = L->evcap ? L->evcap * 2 : 1024;
+		c->ev = xreallocarray(c->ev, L->evcap, sizeof *c->ev);
+	}
+	struct cast_event *e = &c->ev[c->nev++];
+	*e = (struct cast_event){.t = t, .type = type, .off = off, .len = L->data.len - off, .w = w, .h = h};
+	L->last_t = t;
+	if (type == 'o') {
+		vt_feed(&L->vt, L->data.s + off, e->len);
+		L->since_key += e->len;
+	} else if (type == 'r') {
+		vt_resize(&L->vt, w, h);
+	} else if (type == 'm') {
+		if (c->nmarks == L->mcap) {
+			L->mcap = L->mcap ? L->mcap * 2 : 64;
+			c->marks = xreallocarray(c->marks, L->mcap, sizeof *c->marks);
+		}
+		c->marks[c->nmarks++] = (struct cast_marker){c->nev - 1, t, xstrndup(L->data.s + off, e->len)};
+	}
+	if (L->since_key >= CAST_KEY_BYTES || type == 'r') {
+		add_key(c, &L->kcap, c->nev, &L->vt);
+		L->since_key = 0;
+	}
+}
+
+struct cast_header {
+	int w, h;
+	long long timestamp;
+	char *title;
+	double idle_limit;            /* the header's idle_time_limit, 0 when none */
+};
+
+/* The header line of buf (caller frees title). 0, or -1 + cause. */
+static int read_header(const char *path, const char *buf, size_t len, struct cast_header *hd, char **cause)
+{
+	const char *nl = memchr(buf, '\n', len);
+	char *hline = xstrndup(buf, nl ? (size_t)(nl - buf) : len);
 	json_error_t jerr;
 	json_t *hdr = json_loads(hline, 0, &jerr);
 	free(hline);
 	if (!hdr || json_integer_value(json_object_get(hdr, "version")) != 2) {
 		set_cause(cause, "%s: not an asciicast v2 recording (the first line is not a version 2 header)", path);
 		json_decref(hdr);
-		free(buf);
-		return NULL;
+		return -1;
 	}
-	struct cast *c = xcalloc(1, sizeof *c);
-	c->w = (int)json_integer_value(json_object_get(hdr, "width"));
-	c->h = (int)json_integer_value(json_object_get(hdr, "height"));
-	c->timestamp = json_integer_value(json_object_get(hdr, "timestamp"));
-	const char *title = json_string_value(json_object_get(hdr, "title"));
-	c->title = xstrdup(title ? title : "");
-	if (idle_limit <= 0) {
-		json_t *il = json_object_get(hdr, "idle_time_limit");
-		if (json_is_number(il))
-			idle_limit = json_number_value(il);
-	}
-	json_decref(hdr);
-	if (c->w < 1 || c->w > 10000 || c->h < 1 || c->h > 10000) {
+	hd->w = (int)json_integer_value(json_object_get(hdr, "width"));
+	hd->h = (int)json_integer_value(json_object_get(hdr, "height"));
+	hd->timestamp = json_integer_value(json_object_get(hdr, "timestamp"));
+	json_t *il = json_object_get(hdr, "idle_time_limit");
+	hd->idle_limit = json_is_number(il) ? json_number_value(il) : 0;
+	if (hd->w < 1 || hd->w > 10000 || hd->h < 1 || hd->h > 10000) {
 		set_cause(cause, "%s: the header's width/height are missing or absurd", path);
-		cast_free(c);
-		free(buf);
-		return NULL;
+		json_decref(hdr);
+		return -1;
 	}
-	p = nl ? nl + 1 : end;
-	struct strbuf data = STRBUF_INIT;
-	size_t evcap = 0, mcap = 0, kcap = 0;
-	double last_raw = 0, last_t = 0;
-	struct vt vt;
-	vt_init(&vt, c->w, c->h);
-	add_key(c, &kcap, 0, &vt);
-	size_t since_key = 0;
+	const char *title = json_string_value(json_object_get(hdr, "title"));
+	hd->title = xstrdup(title ? title : "");
+	json_decref(hdr);
+	return 0;
+}
+
+/* Appends the events of buf (after its header line) from time `start` on; returns the raw time of
+ * the recording's last event. A line that is not a valid event is skipped; a cut last line too. */
+static double load_events(struct loader *L, const char *buf, size_t len, double idle_limit, double start)
+{
+	const char *end = buf + len, *nl = memchr(buf, '\n', len);
+	const char *p = nl ? nl + 1 : end;
+	double last_raw = 0, t_now = start;
 	while (p < end) {
 		const char *le = memchr(p, '\n', (size_t)(end - p));
 		if (!le)
 			break;   /* the last line was cut: ignore it */
 		const char *q = skip_ws(p, le);
 		const char *next = le + 1;
-		if (q >= le || *q != '[') {
-			p = next;
+		p = next;
+		if (q >= le || *q != '[')
 			continue;
-		}
 		q = skip_ws(q + 1, le);
 		char *num_end;
 		double t = strtod(q, &num_end);
-		if (num_end == q) {
-			p = next;
+		if (num_end == q)
 			continue;
-		}
 		q = skip_ws(num_end, le);
-		if (q >= le || *q != ',') {
-			p = next;
+		if (q >= le || *q != ',')
 			continue;
-		}
 		q = skip_ws(q + 1, le);
 		struct strbuf code = STRBUF_INIT;
 		if (parse_string(&q, le, &code) < 0 || code.len != 1 || !strchr("orm", code.s[0])) {
 			sb_free(&code);
-			p = next;
 			continue;
 		}
 		char type = code.s[0];
 		sb_free(&code);
 		q = skip_ws(q, le);
-		if (q >= le || *q != ',') {
-			p = next;
+		if (q >= le || *q != ',')
+			continue;
+		q = skip_ws(q + 1, le);
+		size_t off = L->data.len;
+		if (parse_string(&q, le, &L->data) < 0) {
+			L->data.len = off;
+			if (L->data.s)
+				L->data.s[off] = '\0';
 			continue;
 		}
-		q = skip_ws(q + 1, le);
-		size_t off = data.len;
-		if (parse_string(&q, le, &data) < 0) {
-			data.len = off;
-			if (data.s)
-				data.s[off] = '\0';
-			p = next;
-			continue;
+		int w = 0, h = 0;
+		if (type == 'r') {
+			int ok = sscanf(L->data.s + off, "%dx%d", &w, &h) == 2 && w >= 1 && h >= 1 && w <= 10000 && h <= 10000;
+			L->data.len = off;   /* a resize keeps no bytes */
+			L->data.s[off] = '\0';
+			if (!ok)
+				continue;
 		}
 		/* Idle compression: no gap longer than idle_limit; time never goes backwards. */
 		double gap = t - last_raw;
@@ -396,49 +433,68 @@ struct cast *cast_load(const char *path, double idle_limit, char **cause)
 		if (idle_limit > 0 && gap > idle_limit)
 			gap = idle_limit;
 		last_raw = t > last_raw ? t : last_raw;
-		last_t += gap;
-		if (c->nev == evcap) {
-			evcap = evcap ? evcap * 2 : 1024;
-			c->ev = xreallocarray(c->ev, evcap, sizeof *c->ev);
-		}
-		struct cast_event *e = &c->ev[c->nev];
-		memset(e, 0, sizeof *e);
-		e->t = last_t, e->type = type, e->off = off, e->len = data.len - off;
-		if (type == 'r') {
-			if (sscanf(data.s + off, "%dx%d", &e->w, &e->h) != 2 || e->w < 1 || e->h < 1 || e->w > 10000 ||
-			    e->h > 10000) {
-				data.len = off;
-				p = next;
-				continue;
-			}
-			data.len = off;
-			e->len = 0;
-		}
-		c->nev++;
-		if (type == 'o') {
-			vt_feed(&vt, data.s + off, e->len);
-			since_key += e->len;
-		} else if (type == 'r')
-			vt_resize(&vt, e->w, e->h);
-		else if (type == 'm') {
-			if (c->nmarks == mcap) {
-				mcap = mcap ? mcap * 2 : 64;
-				c->marks = xreallocarray(c->marks, mcap, sizeof *c->marks);
-			}
-			c->marks[c->nmarks++] = (struct cast_marker){c->nev - 1, e->t, xstrndup(data.s + off, e->len)};
-		}
-		if (since_key >= CAST_KEY_BYTES || type == 'r') {
-			add_key(c, &kcap, c->nev, &vt);
-			since_key = 0;
-		}
-		p = next;
+		t_now += gap;
+		add_event(L, t_now, type, off, w, h);
 	}
-	vt_free(&vt);
-	c->duration = last_t;
-	c->data_len = data.len;
-	c->data = sb_detach(&data);
-	free(buf);
-	return c;
+	return last_raw;
+}
+
+struct cast *cast_load(const char *path, double idle_limit, char **cause)
+{
+	return cast_load_joined(&path, 1, idle_limit, cause);
+}
+
+struct cast *cast_load_joined(const char *const *paths, size_t n, double idle_limit, char **cause)
+{
+	struct loader L = {.c = xcalloc(1, sizeof *L.c), .data = STRBUF_INIT};
+	double prev_end = 0;          /* epoch seconds at which the recording before ended */
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		char *buf = read_file(paths[i], &len, cause);
+		struct cast_header hd;
+		if (!buf || read_header(paths[i], buf, len, &hd, cause) < 0) {
+			free(buf);
+			if (i > 0)
+				vt_free(&L.vt);
+			free(L.data.s);
+			cast_free(L.c);
+			return NULL;
+		}
+		double limit = idle_limit > 0 ? idle_limit : hd.idle_limit;
+		double start = 0;
+		if (i == 0) {
+			L.c->w = hd.w, L.c->h = hd.h, L.c->timestamp = hd.timestamp;
+			L.c->title = hd.title;
+			vt_init(&L.vt, hd.w, hd.h);
+			add_key(L.c, &L.kcap, 0, &L.vt);
+		} else {
+			free(hd.title);
+			/* The next UI came back after the gap between the two (compressed as any idle gap; 0
+			 * when they overlapped: a watcher plays after the controller, not over it): at its
+			 * own size, on a cleared screen, under a marker that the step list shows. */
+			double gap = (double)hd.timestamp - prev_end;
+			if (gap < 0)
+				gap = 0;
+			if (limit > 0 && gap > limit)
+				gap = limit;
+			start = L.last_t + gap;
+			add_event(&L, start, 'r', L.data.len, hd.w, hd.h);
+			size_t off = L.data.len;
+			sb_adds(&L.data, "\033[H\033[2J");
+			add_event(&L, start, 'o', off, 0, 0);
+			off = L.data.len;
+			sb_addf(&L.data, "screen %zu attached", i + 1);
+			add_event(&L, start, 'm', off, 0, 0);
+		}
+		double raw_end = load_events(&L, buf, len, limit, start);
+		prev_end = (double)hd.timestamp + raw_end;
+		free(buf);
+	}
+	vt_free(&L.vt);
+	L.c->duration = L.last_t;
+	L.c->data_len = L.data.len;
+	L.c->data = sb_detach(&L.data);
+	return L.c;
 }
 
 void cast_free(struct cast *c)

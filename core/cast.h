@@ -78,6 +78,11 @@ struct cast {
 /* Loads and indexes a recording. idle_limit <= 0: keep the real gaps. NULL + cause. A truncated
  * last line (a recording cut by a crash) is ignored. */
 struct cast *cast_load(const char *path, double idle_limit, char **cause);
+/* The recordings of one run (screen-1.cast, screen-2.cast, ...: a UI that came back after the
+ * link dropped, or a watcher) as one, in that order: each one starts where the one before ended
+ * (plus the idle gap between them, compressed as any other), at its own size, on a cleared
+ * screen, with a marker "screen N attached". The header fields are the first one's. */
+struct cast *cast_load_joined(const char *const *paths, size_t n, double idle_limit, char **cause);
 void cast_free(struct cast *c);
 /* The screen after events [0, ev): into `out` (initialised by the caller, resized as needed). */
 void cast_render(const struct cast *c, size_t ev, struct vt *out);

@@ -11,6 +11,7 @@
 #      statement and waits at connector-jar; attach again shows it.
 #   4. Two UIs: the second one attached is read-only ("Watching") and cannot answer; when the
 #      first leaves (d), the second becomes the controller and its answer is taken.
+#   5. `upwiz replay RUN-ID` plays every recording of the run joined (markers "screen N attached").
 . "$(dirname "$0")/lib.sh"
 
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || skip "no mariadbd for the sandbox world"
@@ -154,5 +155,19 @@ wait_event '"t":"answered","qid":"connector-jar"' 20
 events | grep -F '"t":"answered","qid":"connector-jar"' | grep -q '"by":"operator"' ||
 	events | grep -F '"t":"answered","qid":"connector-jar"' | head -1
 echo "ok: when the first UI left, the second became the controller and answered"
+
+# ---- 5. `upwiz replay RUN-ID` joins the run's recordings (one per UI): the player's step list
+#      shows where each UI came back
+ncast=$(ls "$run"/screen-*.cast | wc -l)
+[ "$ncast" -ge 4 ] || fail "a recording per UI expected (4 or more), found $ncast"
+start_ui "" "replay -s 4 $(basename "$run")" 80 25
+wait_for "PLAY"
+grep -qF "+ $((ncast - 1)) more" < <(cap) || { cap; fail "the player does not say it plays $ncast recordings"; }
+key l
+wait_for "screen 2 attached"
+key q
+key q
+wait_for "UPWIZ-EXIT=0"
+echo "ok: replay of the run plays its $ncast recordings joined, the step list marks each attach"
 sanitizer_reports
 echo "t_attach: all passed"

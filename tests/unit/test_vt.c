@@ -331,6 +331,80 @@ static void test_cast_index(void **st)
 	free(path);
 }
 
+/* Writes a recording with the given header timestamp and lines (each an event's JSON array). */
+static char *write_cast(const char *name, int w, int h, long long ts, const char *events)
+{
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"version\": 2, \"width\": %d, \"height\": %d, \"timestamp\": %lld, \"title\": \"%s\"}\n%s", w, h, ts,
+		name, events);
+	fclose(f);
+	return path;
+}
+
+/* A run's recordings joined: the UI that came back after the link dropped plays after the first
+ * one, at its own size, on a cleared screen, under a "screen 2 attached" marker; the gap between
+ * them is compressed like any idle gap; a recording that overlaps the one before (a watcher)
+ * follows it without a gap; a bad file among them fails the whole load, naming it. */
+static void test_cast_joined(void **st)
+{
+	(void)st;
+	char *a = write_cast("j1.cast", 20, 4, 1000, "[0.5, \"m\", \"backup running\"]\n[1.0, \"o\", \"first UI\"]\n");
+	/* the second UI came back 600 s after the first one's last event */
+	char *b = write_cast("j2.cast", 30, 5, 1601, "[0.2, \"o\", \"\\u001b[2;1Hsecond UI\"]\n[3.0, \"m\", \"backup done\"]\n");
+	/* a watcher that attached while the second one ran */
+	char *c3 = write_cast("j3.cast", 30, 5, 1602, "[0.1, \"o\", \"watcher\"]\n");
+	const char *paths[] = {a, b, c3};
+	char *cause = NULL;
+	struct cast *c = cast_load_joined(paths, 3, 2, &cause);
+	assert_non_null(c);
+	assert_int_equal(c->w, 20);
+	assert_int_equal(c->h, 4);
+	assert_string_equal(c->title, "j1.cast");
+	assert_int_equal(c->nmarks, 4);
+	assert_string_equal(c->marks[0].label, "backup running");
+	assert_string_equal(c->marks[1].label, "screen 2 attached");
+	assert_string_equal(c->marks[2].label, "backup done");
+	assert_string_equal(c->marks[3].label, "screen 3 attached");
+	/* 1.0 s of the first, the 600 s gap as 2 s, then 0.2 + 2 (2.8 s idle, compressed) of the second */
+	assert_true(c->marks[1].t > 2.99 && c->marks[1].t < 3.01);
+	assert_true(c->marks[2].t > 5.19 && c->marks[2].t < 5.21);
+	/* the watcher overlapped: no gap, then its own 0.1 s */
+	assert_true(c->marks[3].t > 5.19 && c->marks[3].t < 5.21);
+	assert_true(c->duration > 5.29 && c->duration < 5.31);
+	for (size_t i = 1; i < c->nev; i++)
+		assert_true(c->ev[i].t >= c->ev[i - 1].t);
+	struct vt t;
+	vt_init(&t, 1, 1);
+	cast_render(c, cast_index_at(c, 2.9), &t);   /* the first UI's last screen, in the gap */
+	assert_int_equal(t.w, 20);
+	row_is(&t, 0, "first UI");
+	cast_render(c, c->marks[2].ev, &t);   /* the second one's: resized, cleared, drawn */
+	assert_int_equal(t.w, 30);
+	assert_int_equal(t.h, 5);
+	row_is(&t, 0, "");
+	row_is(&t, 1, "second UI");
+	cast_render(c, c->nev, &t);
+	row_is(&t, 0, "watcher");
+	row_is(&t, 1, "");
+	vt_free(&t);
+	cast_free(c);
+	/* one recording alone loads as before */
+	c = cast_load_joined(paths + 1, 1, 2, &cause);
+	assert_non_null(c);
+	assert_int_equal(c->w, 30);
+	assert_int_equal(c->nmarks, 1);
+	cast_free(c);
+	/* a bad one among them: NULL, naming it */
+	char *bad = write_cast("bad.cast", 0, 0, 0, "");
+	const char *with_bad[] = {a, bad};
+	assert_null(cast_load_joined(with_bad, 2, 2, &cause));
+	assert_non_null(strstr(cause, "bad.cast"));
+	free(cause);
+	free(a), free(b), free(c3), free(bad);
+}
+
 int main(void)
 {
 	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
@@ -344,7 +418,7 @@ int main(void)
 		cmocka_unit_test(test_regions),          cmocka_unit_test(test_sgr),
 		cmocka_unit_test(test_utf8_wide_acs),    cmocka_unit_test(test_resize_altscreen),
 		cmocka_unit_test(test_json_string),      cmocka_unit_test(test_cast_roundtrip),
-		cmocka_unit_test(test_cast_index),
+		cmocka_unit_test(test_cast_index),       cmocka_unit_test(test_cast_joined),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rm_rf(tmpdir);
