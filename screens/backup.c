@@ -37,8 +37,10 @@ backup_draw(struct screen *s, const struct pane *p)
 	row += ui_heading(p, row, "Backups");
 	row += ui_items(s, p, row, st, &io);
 	if (st->body && *st->body) {
+		/* Before the backup the body is its plan; once one is written, the plan with the
+		 * commands that restore it. */
 		row++;
-		row += ui_heading(p, row, "How to restore");
+		row += ui_heading(p, row, st->nitems ? "How to restore" : "What will be backed up");
 		row += ui_text(p, row, 0, ROLE_NORMAL, st->body, cmd_role);
 	}
 	return row;

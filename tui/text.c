@@ -276,6 +276,24 @@ put_span(struct tx_span *out, size_t max, size_t *count, size_t off, size_t len)
 	(*count)++;
 }
 
+/* A word (w, up to n bytes, ends at a space) that is a path or a URL: "/x", "~/x", "./x", "../x",
+ * "scheme://x", maybe after an opening quote or parenthesis. Its '/' are places to break; a
+ * fraction ("1/23") or a date ("2026/11/23") is not broken. */
+static int
+path_word(const char *w, size_t n)
+{
+	size_t len = 0;
+	while (len < n && w[len] != ' ' && w[len] != '\t')
+		len++;
+	if (len > 0 && strchr("(\"'`", w[0]))
+		w++, len--;
+	if (len > 1 && (w[0] == '/' || (w[0] == '~' && w[1] == '/') || (w[0] == '.' && w[1] == '/') ||
+	    (len > 2 && w[0] == '.' && w[1] == '.' && w[2] == '/')))
+		return 1;
+	const char *sep = memmem(w, len, "://", 3);
+	return sep && sep > w;
+}
+
 /* Greedy wrap of one paragraph (no newline inside) that starts at byte `base` of the caller's
  * string. Columns are counted cumulatively from the paragraph start: a line's width is the
  * difference of two cumulative counts, so breaking at an earlier candidate needs no rescan. */
@@ -292,6 +310,7 @@ wrap_paragraph(const char *s, size_t base, size_t n, int cols, struct tx_span *o
 	int have_cand = 0;          /* a place to break: text ends at cand_end, resumes at cand_next */
 	size_t cand_end = 0, cand_next = 0;
 	long cand_cum = 0;
+	int in_word = 0, path = 0;  /* inside a word (no spaces); that word is a path or a URL */
 
 	if (cols < 1)
 		cols = 1;
@@ -300,6 +319,7 @@ wrap_paragraph(const char *s, size_t base, size_t n, int cols, struct tx_span *o
 		char b = s[base + g.off];
 
 		if (b == ' ' || b == '\t') {
+			in_word = 0;
 			if (!has_text && cont) {
 				ls = g.off + g.len;
 				ls_cum = cum + g.width;
@@ -337,8 +357,13 @@ wrap_paragraph(const char *s, size_t base, size_t n, int cols, struct tx_span *o
 		}
 		cum += g.width;
 		has_text = 1;
-		if (g.width == 2) {
-			/* CJK has no spaces: a line may break after any wide glyph. */
+		if (!in_word) {
+			in_word = 1;
+			path = path_word(s + base + g.off, n - g.off);
+		}
+		if (g.width == 2 || (path && b == '/' && g.off + g.len < n && s[base + g.off + g.len] != '/')) {
+			/* CJK has no spaces: a line may break after any wide glyph. A path has none either:
+			 * it breaks after a '/' ("…/mysql/" then "linkis_ddl.sql"), not inside a name. */
 			have_cand = 1;
 			cand_end = cand_next = g.off + g.len;
 			cand_cum = cum;

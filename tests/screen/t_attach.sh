@@ -70,6 +70,8 @@ W=$(tmux -L "$SOCK" display-message -p '#{session_name}:#{window_index}')
 answer_when "$W" precautions
 answer_when "$W" env-check
 answer_when "$W" clear-tables
+wait_event '"t":"ask","qid":"backup"' 60
+wait_w "$W" "What will be backed up" 10   # the plan, before any backup exists (not "How to restore")
 answer_when "$W" backup
 
 # ---- 1. SIGHUP the UI during the backup

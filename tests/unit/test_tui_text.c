@@ -255,6 +255,21 @@ test_wrap(void **state)
 		const char *w[] = { "x" };
 		check_wrap("x", 0, w, 1);
 	}
+	{
+		/* A path breaks after a '/', not inside a name (the SQL plan's files). */
+		const char *w[] = { "/opt/linkis/db/upgrade/", "1.4.0_schema/mysql/", "linkis_ddl.sql: 3", "statements" };
+		check_wrap("/opt/linkis/db/upgrade/1.4.0_schema/mysql/linkis_ddl.sql: 3 statements", 23, w, 4);
+	}
+	{
+		/* ... also after text, in quotes, and a URL; "//" stays whole */
+		const char *w[] = { "folder '/tmp/a/", "bbbbbbbb/c'", "http://host/", "api/x" };
+		check_wrap("folder '/tmp/a/bbbbbbbb/c' http://host/api/x", 15, w, 4);
+	}
+	{
+		/* A fraction or a date is not a path: it moves whole. */
+		const char *w[] = { "applied", "12/23 and", "2026/11/23" };
+		check_wrap("applied 12/23 and 2026/11/23", 11, w, 3);
+	}
 	/* Counting only. */
 	assert_int_equal(tx_wrap("aa bb cc", 8, 2, NULL, 0), 3);
 }
