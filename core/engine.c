@@ -712,7 +712,10 @@ int engine_run(const struct engine_opts *o)
 		int res, rolled_back = 0;
 		for (;;) {
 			res = foreach_run(r, s, run_step);
-			if (res != STEP_FAILED)
+			/* roll-back chosen at a failure inside the step; not confirmed: the step failed */
+			if (res == STEP_UNDO && (rolled_back = (run_rollback(r) > 0)))
+				break;
+			if (res != STEP_FAILED && res != STEP_UNDO)
 				break;
 			ev_step(r, s->id, "failed", NULL);
 			char *fq = xasprintf("%s.failed", s->id);

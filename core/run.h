@@ -9,7 +9,10 @@
  * terminal, and never sees a client.
  *
  * Return values of actions: STEP_OK, STEP_FAILED (the engine then offers retry/skip/abort),
- * STEP_SKIPPED, STEP_ABORT (stop the run: operator abort or an exit option), STEP_EXIT_CLEAN.
+ * STEP_SKIPPED, STEP_ABORT (stop the run: operator abort or an exit option), STEP_EXIT_CLEAN,
+ * STEP_UNDO (the operator chose roll-back at a failure inside the action, run_ask_failure's
+ * 'u': the action lets go of what it holds and returns; the engine asks for the typed
+ * confirmation and rolls back, core/rollback.c).
  */
 #ifndef UPWIZ_RUN_H
 #define UPWIZ_RUN_H
@@ -22,7 +25,7 @@
 #include "core/redact.h"
 #include "core/vars.h"
 
-enum step_result { STEP_OK, STEP_FAILED, STEP_SKIPPED, STEP_ABORT, STEP_EXIT_CLEAN };
+enum step_result { STEP_OK, STEP_FAILED, STEP_SKIPPED, STEP_ABORT, STEP_EXIT_CLEAN, STEP_UNDO };
 
 struct hub;
 struct journal;

@@ -845,7 +845,7 @@ int act_checks(struct run *r, const struct pstep *s)
 			overridden = 1;
 			break;
 		}
-		return STEP_ABORT;
+		return c == 'u' ? STEP_UNDO : STEP_ABORT;
 	}
 	char *prompt;
 	if (overridden)

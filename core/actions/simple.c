@@ -141,7 +141,7 @@ int act_checklist(struct run *r, const struct pstep *s)
 					sv_push_owned(&r->done_notes, xasprintf("%s: went on although \"%s\" did not complete", s->id, t));
 					break;
 				}
-				rc = STEP_ABORT;
+				rc = c == 'u' ? STEP_UNDO : STEP_ABORT;
 				break;
 			}
 			/* done: a note, then the attached check */
@@ -186,7 +186,7 @@ int act_checklist(struct run *r, const struct pstep *s)
 					                                        ci->check->name));
 					break;
 				}
-				rc = STEP_ABORT;
+				rc = c == 'u' ? STEP_UNDO : STEP_ABORT;
 				break;
 			}
 			if (rc == STEP_OK) {

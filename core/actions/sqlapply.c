@@ -520,7 +520,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		int c = run_ask_failure(r, cq, "cannot connect to the database");
 		free(cq);
 		if (c != 'r') {
-			rc = c == 's' ? STEP_SKIPPED : STEP_ABORT;
+			rc = c == 's' ? STEP_SKIPPED : c == 'u' ? STEP_UNDO : STEP_ABORT;
 			goto out;
 		}
 	}
@@ -689,9 +689,9 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				char *qid = xasprintf("%s.error", s->id);
 				int c = run_ask_failure(r, qid, what);
 				free(qid), free(what);
-				if (c == 'a') {
+				if (c == 'a' || c == 'u') {   /* undo: the engine rolls back once this connection is closed */
 					free(shown);
-					rc = STEP_ABORT;
+					rc = c == 'u' ? STEP_UNDO : STEP_ABORT;
 					goto done;
 				}
 				if (c == 's') {
@@ -718,7 +718,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 						free(q2);
 						if (c2 != 'r') {
 							free(shown);
-							rc = STEP_ABORT;
+							rc = c2 == 'u' ? STEP_UNDO : STEP_ABORT;
 							goto out3;
 						}
 					}

@@ -208,5 +208,29 @@ srv_stop
 out=$("$bin" rollback "$(basename "$run2")" --confirm linkis 2>&1); rc=$?
 t "in-engine: a later upwiz rollback of it is refused (exit 3)" '[ $rc -eq 3 ]'
 
+# ---- 6. undo chosen at a failure inside a step: a statement's error in the SQL apply (scenario
+# sql-error). The statement must not be sent again (it once was: 'u' fell through to retry); the
+# engine asks for the typed name and rolls back.
+cat >"$work/undo-sql.yaml" <<EOF
+vars: {}
+answers: { precautions: "yes", env-check: "yes", clear-tables: "1", backup: "yes", sql-apply: "yes",
+  sql-apply.error: undo, rollback.confirm: linkis }
+EOF
+before=$(ls "$XDG_STATE_HOME/upwiz/runs" | sort)
+out=$(timeout 300 "$bin" sandbox linkis-1.3.2-to-1.4.0 --scenario sql-error --plain --answers "$work/undo-sql.yaml" --keep </dev/null 2>&1); rc=$?
+run3=
+for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
+	grep -qxF "$(basename "$d")" <<<"$before" && continue
+	grep -q '"target_sha"' "$d/run.json" 2>/dev/null && run3=$d
+done
+echo "$out" | grep -E "ERROR 1054|roll-back|finished" | tail -4
+t "statement error answered with undo: exit 1, outcome rolled-back" '[ $rc -eq 1 ] && grep -q "finished: rolled-back" <<<"$out" && grep -q "\"outcome\": *\"rolled-back\"" "$run3/run.json"'
+t "the failed statement was sent once, not retried" '[ $(grep -c "\"t\":\"stmt_failed\"" "$run3/journal.jsonl") -eq 1 ] && [ $(grep -c "line 10: ERROR 1054" "$run3/run.log") -eq 1 ]'
+t "the roll-back was confirmed and recorded" 'grep -q "\"t\":\"rollback_confirmed\"" "$run3/journal.jsonl"'
+wait_for 60 bash -c "[ ! -S '$run3/engine.sock' ]"
+srv_start "$run3/sandbox/mysql"
+t "after undo at the statement: the 1.4.0 columns the DDL added are gone" '! mariadb --no-defaults -uroot --socket="$mdir/mysqld.sock" -N -e "SHOW COLUMNS FROM linkis.linkis_cg_manager_service_instance" | grep -qw identifier'
+srv_stop
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
