@@ -829,7 +829,7 @@ end:
 	free(r->run_id), free(r->run_dir), free(r->state_dir), free(r->log_path), free(r->target);
 	free(r->backup_db_path), free(r->backup_restore_cmd);
 	sb_free(&r->out_carry);
-	sv_free(&r->backups), sv_free(&r->done_notes);
+	sv_free(&r->backups), sv_free(&r->done_notes), sv_free(&r->file_retries);
 	free(r->step_rev);
 	free(r->step_t0);
 	free(r->step_t1);

@@ -283,6 +283,8 @@ char *run_ask(struct run *r, const struct ask *q)
 	char *ans = NULL;
 	const char *by = "operator";
 	if (r->answers) {
+		if (r->abort_requested)
+			return NULL;   /* SIGTERM: an unattended run stops at its next question too */
 		const char *a = answers_get(r->answers, q->qid);
 		if (!a) {
 			ev_log(r, "error", "unattended run: the answers file %s has no answer for '%s' (step %s asked: %s)",
@@ -322,6 +324,20 @@ char *run_ask(struct run *r, const struct ask *q)
 	return ans;
 }
 
+/* How often an answers file may retry one failure question: a few attempts for a failure that
+ * passes (a server still starting), never an endless loop. */
+#define FILE_RETRIES 3
+
+/* Counts one more `retry` from the answers file for qid; returns how many came before it. */
+static int file_retried(struct run *r, const char *qid)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->file_retries.n; i++)
+		n += strcmp(r->file_retries.v[i], qid) == 0;
+	sv_push(&r->file_retries, qid);
+	return n;
+}
+
 int run_ask_failure(struct run *r, const char *qid, const char *what)
 {
 	static const struct ask_option opts[] = {
@@ -336,6 +352,13 @@ int run_ask_failure(struct run *r, const char *qid, const char *what)
 			return 'a';
 		int c = (unsigned char)a[0];
 		free(a);
+		if (c == 'r' && r->answers && file_retried(r, qid) >= FILE_RETRIES) {
+			/* nothing changes between attempts that nobody watches: a persistent failure
+			 * answered `retry` would loop for ever */
+			ev_log(r, "error", "unattended run: the answers file answers `retry` to '%s', which failed %d times in a "
+			       "row: stopping (answer abort there, fix the cause, and run again)", qid, FILE_RETRIES + 1);
+			return 'a';
+		}
 		if (c == 'r' || c == 's' || c == 'a' || (c == 'u' && q.noptions == 4))
 			return c;
 		if (r->answers)
