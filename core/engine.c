@@ -830,6 +830,7 @@ end:
 	free(r->backup_db_path), free(r->backup_restore_cmd);
 	sb_free(&r->out_carry);
 	sv_free(&r->backups), sv_free(&r->done_notes), sv_free(&r->file_retries);
+	free(r->db_error);
 	free(r->step_rev);
 	free(r->step_t0);
 	free(r->step_t1);

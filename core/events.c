@@ -338,14 +338,18 @@ static int file_retried(struct run *r, const char *qid)
 	return n;
 }
 
-int run_ask_failure(struct run *r, const char *qid, const char *what)
+static int ask_failure(struct run *r, const char *qid, const char *what, int can_skip)
 {
 	static const struct ask_option opts[] = {
 		{"retry", "Retry", 0}, {"skip", "Skip it (recorded in the journal and the summary)", 1}, {"abort", "Abort the run", 0},
 		{"undo", "Roll back: database from the verified dump, files put back (typed confirmation)", 1}};
-	/* the fourth choice only when roll-back can restore what the run changed (core/rollback.c) */
-	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = opts,
-			.noptions = run_rollback_possible(r) ? 4 : 3, .def = "retry"};
+	static const struct ask_option noskip[] = {
+		{"retry", "Retry", 0}, {"abort", "Abort the run", 0},
+		{"undo", "Roll back: database from the verified dump, files put back (typed confirmation)", 1}};
+	/* the last choice only when roll-back can restore what the run changed (core/rollback.c) */
+	int undo = run_rollback_possible(r);
+	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = can_skip ? opts : noskip,
+			.noptions = (can_skip ? 3 : 2) + (undo ? 1 : 0), .def = "retry"};
 	for (;;) {
 		char *a = run_ask(r, &q);
 		if (!a)
@@ -359,12 +363,20 @@ int run_ask_failure(struct run *r, const char *qid, const char *what)
 			       "row: stopping (answer abort there, fix the cause, and run again)", qid, FILE_RETRIES + 1);
 			return 'a';
 		}
-		if (c == 'r' || c == 's' || c == 'a' || (c == 'u' && q.noptions == 4))
+		if (c == 'r' || (c == 's' && can_skip) || c == 'a' || (c == 'u' && undo))
 			return c;
-		if (r->answers)
+		if (r->answers) {
+			ev_log(r, "error", "unattended run: the answers file's answer to '%s' is not one it offers (%s): stopping", qid,
+			       can_skip ? (undo ? "retry, skip, abort, undo" : "retry, skip, abort")
+				        : (undo ? "retry, abort, undo" : "retry, abort"));
 			return 'a';
+		}
 	}
 }
+
+int run_ask_failure(struct run *r, const char *qid, const char *what) { return ask_failure(r, qid, what, 1); }
+
+int run_ask_failure_noskip(struct run *r, const char *qid, const char *what) { return ask_failure(r, qid, what, 0); }
 
 enum jmode { J_SYNC, J_WRITE, J_HOLD };   /* journal_append, journal_write, journal_hold */
 
@@ -475,6 +487,8 @@ struct db *run_db_open(struct run *r, const char *name, struct db_params *out)
 	}
 	struct db_error err = {0};
 	struct db *d = db_connect(&p, &err);
+	free(r->db_error);
+	r->db_error = d ? NULL : xasprintf("ERROR %u: %s", err.code, err.message);
 	if (!d) {
 		ev_log(r, "error", "cannot connect to %s@%s: (%u) %s", p.database,
 		       p.socket && *p.socket ? p.socket : p.host, err.code, err.message);

@@ -54,6 +54,7 @@ struct run {
 	double *step_asked;         /* per step: seconds of that run spent waiting for the operator's answers */
 	unsigned char *step_rev;    /* per step: 0 not yet told, 1 irreversible, 2 reversible (core/rollback.c) */
 	int refused;                /* an action found another run holding the target (GET_LOCK): exit 3 */
+	char *db_error;             /* why the last run_db_open failed, for the question after it (or NULL) */
 	double started_at;          /* wall clock when the engine started: the hello's `started` */
 	char *target;               /* owned; the expanded target, NULL until the variables are resolved */
 	struct strbuf out_carry;    /* the end of a cut child line held back by ev_output (a secret may begin there) */
@@ -90,6 +91,9 @@ char *run_ask(struct run *r, const struct ask *q);
 /* The failure question (retry / skip / abort, and undo when roll-back is possible) after an error;
  * returns 'r', 's', 'a' or 'u'. */
 int run_ask_failure(struct run *r, const char *qid, const char *what);
+/* The same without skip, for a failure there is nothing to skip past (the connection to the
+ * database is lost in the middle of a script): returns 'r', 'a' or 'u'. */
+int run_ask_failure_noskip(struct run *r, const char *qid, const char *what);
 
 /* ---- journal (fsync'd JSON lines in RUN_DIR/journal.jsonl): an effect is journaled before it is reported done */
 void run_journal(struct run *r, const char *type, const char *fmt, ...);   /* fmt: JSON object members, e.g. "\"file\":%d" */

@@ -814,11 +814,17 @@ ask_keys(const struct ui *ui, const char **keys, const char **labels, int max)
 		ADD("Enter", "Send");
 		ADD("^U", "Clear");
 	} else if (is_kind(q, "failure")) {
-		ADD("r", "Retry");
-		ADD("s", "Skip");
-		ADD("a", "Abort");
-		if (q->noptions > 3)
-			ADD("u", "Undo");
+		/* the choices this failure offers (not every one can be skipped; undo needs a backup) */
+		static const char *const fkeys[][3] = {
+			{ "retry", "r", "Retry" }, { "skip", "s", "Skip" }, { "abort", "a", "Abort" }, { "undo", "u", "Undo" },
+		};
+		for (size_t f = 0; f < sizeof fkeys / sizeof fkeys[0]; f++) {
+			int offered = q->noptions == 0 && f < 3;   /* no list sent: the classic three */
+			for (size_t o = 0; o < q->noptions && !offered; o++)
+				offered = q->options[o].key != NULL && strcmp(q->options[o].key, fkeys[f][0]) == 0;
+			if (offered)
+				ADD(fkeys[f][1], fkeys[f][2]);
+		}
 	} else if (is_kind(q, "resume")) {
 		ADD("y", "Resume");
 		ADD("n", "No");

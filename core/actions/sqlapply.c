@@ -517,8 +517,9 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			goto out;
 		}
 		char *cq = xasprintf("%s.connect", s->id);
-		int c = run_ask_failure(r, cq, "cannot connect to the database");
-		free(cq);
+		char *what = xasprintf("cannot connect to the database%s%s", r->db_error ? ": " : "", r->db_error ? r->db_error : "");
+		int c = run_ask_failure(r, cq, what);
+		free(cq), free(what);
 		if (c != 'r') {
 			rc = c == 's' ? STEP_SKIPPED : c == 'u' ? STEP_UNDO : STEP_ABORT;
 			goto out;
@@ -713,9 +714,13 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 							rc = STEP_ABORT;
 							goto out3;
 						}
+						/* nothing to skip to: the statements after this one need the server too */
 						char *q2 = xasprintf("%s.connect", s->id);
-						int c2 = run_ask_failure(r, q2, "cannot reconnect to the database");
-						free(q2);
+						char *why = xasprintf("cannot reconnect to the database%s%s\nBring the server back, then Retry: "
+								      "a statement that was in flight is checked before anything is sent again.",
+								      r->db_error ? ": " : "", r->db_error ? r->db_error : "");
+						int c2 = run_ask_failure_noskip(r, q2, why);
+						free(q2), free(why);
 						if (c2 != 'r') {
 							free(shown);
 							rc = c2 == 'u' ? STEP_UNDO : STEP_ABORT;
