@@ -328,7 +328,9 @@ char *run_ask(struct run *r, const struct ask *q)
  * passes (a server still starting), never an endless loop. */
 #define FILE_RETRIES 3
 
-/* Counts one more `retry` from the answers file for qid; returns how many came before it. */
+/* Counts one more `retry` or `undo` from the answers file for qid (either brings the question
+ * back when it does not help: the failure again, the roll-back not confirmed); returns how many
+ * came before it. */
 static int file_retried(struct run *r, const char *qid)
 {
 	int n = 0;
@@ -356,11 +358,12 @@ static int ask_failure(struct run *r, const char *qid, const char *what, int can
 			return 'a';
 		int c = (unsigned char)a[0];
 		free(a);
-		if (c == 'r' && r->answers && file_retried(r, qid) >= FILE_RETRIES) {
+		if ((c == 'r' || c == 'u') && r->answers && file_retried(r, qid) >= FILE_RETRIES) {
 			/* nothing changes between attempts that nobody watches: a persistent failure
-			 * answered `retry` would loop for ever */
-			ev_log(r, "error", "unattended run: the answers file answers `retry` to '%s', which failed %d times in a "
-			       "row: stopping (answer abort there, fix the cause, and run again)", qid, FILE_RETRIES + 1);
+			 * answered `retry` (or `undo` with a wrong confirmation) would loop for ever */
+			ev_log(r, "error", "unattended run: '%s' came up %d times and the answers file answers `%s` each time: "
+			       "stopping (answer abort there, fix the cause, and run again)", qid, FILE_RETRIES + 1,
+			       c == 'r' ? "retry" : "undo");
 			return 'a';
 		}
 		if (c == 'r' || (c == 's' && can_skip) || c == 'a' || (c == 'u' && undo))

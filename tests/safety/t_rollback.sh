@@ -232,5 +232,19 @@ srv_start "$run3/sandbox/mysql"
 t "after undo at the statement: the 1.4.0 columns the DDL added are gone" '! mariadb --no-defaults -uroot --socket="$mdir/mysqld.sock" -N -e "SHOW COLUMNS FROM linkis.linkis_cg_manager_service_instance" | grep -qw identifier'
 srv_stop
 
+# ---- 7. undo from an answers file whose typed confirmation is wrong: the roll-back is never
+# confirmed, so after a few rounds the run stops (it used to ask again for ever).
+sed 's/rollback.confirm: linkis/rollback.confirm: not-the-name/' "$work/undo.yaml" >"$work/undo-wrong.yaml"
+before=$(ls "$XDG_STATE_HOME/upwiz/runs" | sort)
+out=$(UPWIZ_FAULT=step-verify:1 timeout 200 "$bin" sandbox linkis-1.3.2-to-1.4.0 --plain --answers "$work/undo-wrong.yaml" </dev/null 2>&1); rc=$?
+run4=
+for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
+	grep -qxF "$(basename "$d")" <<<"$before" && continue
+	grep -q '"target_sha"' "$d/run.json" 2>/dev/null && run4=$d
+done
+t "undo never confirmed by the answers file: the run stops with exit 1, nothing rolled back" \
+	'[ $rc -eq 1 ] && grep -q ".verify.failed. came up 4 times and the answers file answers .undo. each time" "$run4/run.log" && ! grep -q "\"t\":\"rollback_confirmed\"" "$run4/journal.jsonl"'
+wait_for 60 bash -c "[ ! -S '$run4/engine.sock' ]"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

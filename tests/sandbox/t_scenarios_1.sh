@@ -34,7 +34,7 @@ run=$(last_run)
 wait_engine "$run"
 t "retry from an answers file: the run stops (exit 1), not loops" '[ $rc -eq 1 ]'
 t "the statement was tried 4 times (3 retries), then the log says why" \
-	'[ $(grep -c "\"t\":\"stmt_failed\"" "$run/journal.jsonl") -eq 4 ] && grep -q "answers file answers .retry. to .sql-apply.error., which failed 4 times in a row: stopping" "$run/run.log"'
+	'[ $(grep -c "\"t\":\"stmt_failed\"" "$run/journal.jsonl") -eq 4 ] && grep -q ".sql-apply.error. came up 4 times and the answers file answers .retry. each time: stopping" "$run/run.log"'
 run_scenario port-in-use 1
 run_scenario service-fails 1
 run_scenario bad-jar-checksum 1
