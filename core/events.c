@@ -297,8 +297,9 @@ char *run_ask(struct run *r, const struct ask *q)
 		double w0 = wall_time();
 		ans = hub_wait_answer(r->hub, q->qid);
 		/* the operator's time is not the step's: the summary tells them apart */
-		if (r->step && r->step_asked)
-			r->step_asked[r->step - r->prof->steps] += wall_time() - w0;
+		size_t si = r->step ? (size_t)(r->step - r->prof->steps) : 0;
+		if (r->step && r->step_asked && si < r->prof->nsteps)
+			r->step_asked[si] += wall_time() - w0;
 		if (!ans)
 			return NULL;
 	}

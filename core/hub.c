@@ -548,7 +548,12 @@ struct hub *hub_start(struct run *r, const char *sock_path, const char *events_p
 	h->logring = xcalloc(HUB_LOG_BACKLOG, sizeof *h->logring);
 	h->step_state = xcalloc(r->prof->nsteps ? r->prof->nsteps : 1, sizeof *h->step_state);
 	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cv, NULL);
+	/* timed waits on cv count in monotonic time: a clock set back must not stretch them */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	if (pipe2(h->wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		fatal("pipe: %s", strerror(errno));
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -717,7 +722,7 @@ char *hub_wait_answer(struct hub *h, const char *qid)
 			break;
 		}
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		uint64_t left = since + h->alone_max_ms - now;
 		ts.tv_sec += (time_t)(left / 1000);
 		ts.tv_nsec += (long)(left % 1000) * 1000000L;
@@ -763,7 +768,7 @@ void hub_wait_idle(struct hub *h, int timeout_ms)
 		if (timeout_ms >= 0 && mono_ms() >= end)
 			break;
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
 	}

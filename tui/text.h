@@ -69,9 +69,9 @@ size_t tx_clip(const char *s, size_t n, int cols, int *used);
 
 /* Word wrap to `cols` columns. Breaks after spaces, and in a path or URL after a '/' (a path has
  * no spaces; "//" stays whole; "1/23" is not a path); CJK text (which has no spaces) breaks
- * after any wide glyph, and a word longer than a line between glyphs. "\n" always breaks; "\r\n" counts as one. Spaces
- * at a break are dropped. Stores at most `max` spans (out may be NULL to only count) and returns
- * the number of lines; an empty string is one empty line. */
+ * after any wide glyph, and a word longer than a line between glyphs. "\n" always breaks;
+ * "\r\n" counts as one. Spaces at a break are dropped. Stores at most `max` spans (out may be
+ * NULL to only count) and returns the number of lines; an empty string is one empty line. */
 struct tx_span {
 	size_t off, len;
 };
