@@ -180,6 +180,15 @@ done
 t "three roll-back runs with run.json, journal and log, all 0600, no option file left" '[ $nrb -eq 3 ] && [ $okfiles -eq 1 ]'
 t "the finished roll-back journaled every item" '[ $(cat "$XDG_STATE_HOME"/upwiz/runs/*/journal.jsonl | grep -c "\"t\":\"undo\"") -ge 6 ]'
 
+# new_run BEFORE: the upgrade run (not a roll-back's run) whose folder is not in BEFORE (an ls of runs/)
+new_run() {
+	local d
+	for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
+		grep -qxF "$(basename "$d")" <<<"$1" && continue
+		grep -q '"target_sha"' "$d/run.json" 2>/dev/null && echo "$d"
+	done | tail -1
+}
+
 # ---- 5. the fourth answer to a failure: roll back inside the engine (unattended, the verify step
 # fails by an injected fault after every effect ran; the answers file chooses undo and types the name)
 cat >"$work/undo.yaml" <<EOF
@@ -189,11 +198,7 @@ answers: { precautions: "yes", env-check: "yes", clear-tables: "1", backup: "yes
 EOF
 before=$(ls "$XDG_STATE_HOME/upwiz/runs" | sort)
 out=$(UPWIZ_FAULT=step-verify:1 timeout 300 "$bin" sandbox linkis-1.3.2-to-1.4.0 --plain --answers "$work/undo.yaml" --keep </dev/null 2>&1); rc=$?
-run2=
-for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
-	grep -qxF "$(basename "$d")" <<<"$before" && continue
-	grep -q '"target_sha"' "$d/run.json" 2>/dev/null && run2=$d
-done
+run2=$(new_run "$before")
 echo "$out" | grep -E "roll-back|finished" | tail -6
 t "a failure answered with undo ends the run with exit 1, outcome rolled-back" '[ $rc -eq 1 ] && grep -q "finished: rolled-back" <<<"$out" && grep -q "\"outcome\": *\"rolled-back\"" "$run2/run.json"'
 t "the failure question offered undo (journaled answer)" 'grep -q "\"qid\":\"verify.failed\",\"value\":\"undo\"" "$run2/journal.jsonl"'
@@ -218,11 +223,7 @@ answers: { precautions: "yes", env-check: "yes", clear-tables: "1", backup: "yes
 EOF
 before=$(ls "$XDG_STATE_HOME/upwiz/runs" | sort)
 out=$(timeout 300 "$bin" sandbox linkis-1.3.2-to-1.4.0 --scenario sql-error --plain --answers "$work/undo-sql.yaml" --keep </dev/null 2>&1); rc=$?
-run3=
-for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
-	grep -qxF "$(basename "$d")" <<<"$before" && continue
-	grep -q '"target_sha"' "$d/run.json" 2>/dev/null && run3=$d
-done
+run3=$(new_run "$before")
 echo "$out" | grep -E "ERROR 1054|roll-back|finished" | tail -4
 t "statement error answered with undo: exit 1, outcome rolled-back" '[ $rc -eq 1 ] && grep -q "finished: rolled-back" <<<"$out" && grep -q "\"outcome\": *\"rolled-back\"" "$run3/run.json"'
 t "the failed statement was sent once, not retried" '[ $(grep -c "\"t\":\"stmt_failed\"" "$run3/journal.jsonl") -eq 1 ] && [ $(grep -c "line 10: ERROR 1054" "$run3/run.log") -eq 1 ]'
@@ -237,11 +238,7 @@ srv_stop
 sed 's/rollback.confirm: linkis/rollback.confirm: not-the-name/' "$work/undo.yaml" >"$work/undo-wrong.yaml"
 before=$(ls "$XDG_STATE_HOME/upwiz/runs" | sort)
 out=$(UPWIZ_FAULT=step-verify:1 timeout 200 "$bin" sandbox linkis-1.3.2-to-1.4.0 --plain --answers "$work/undo-wrong.yaml" </dev/null 2>&1); rc=$?
-run4=
-for d in "$XDG_STATE_HOME"/upwiz/runs/*; do
-	grep -qxF "$(basename "$d")" <<<"$before" && continue
-	grep -q '"target_sha"' "$d/run.json" 2>/dev/null && run4=$d
-done
+run4=$(new_run "$before")
 t "undo never confirmed by the answers file: the run stops with exit 1, nothing rolled back" \
 	'[ $rc -eq 1 ] && grep -q ".verify.failed. came up 4 times and the answers file answers .undo. each time" "$run4/run.log" && ! grep -q "\"t\":\"rollback_confirmed\"" "$run4/journal.jsonl"'
 wait_for 60 bash -c "[ ! -S '$run4/engine.sock' ]"
