@@ -28,6 +28,8 @@ t "jobs confirmed by the REST API (the manual confirmation skipped)" 'grep -q "\
 t "versions read: 3.3.1 -> 3.4.5, a major upgrade" 'grep -q "3.3.1.2050 != 3.4.5.2112 (first numbers): yes" "$run/events.jsonl"'
 t "no Kylin process left after stop" 'grep -q "no process matches" "$run/events.jsonl"'
 t "metadata backup folder captured" 'grep -qE "META_BACKUP = .*/meta_backups/meta_[0-9_]+" "$run/run.log"'
+t "the plan shows known values and keeps a value captured later as \${NAME}" \
+	'grep -qF "$ d=$root/backups; mkdir -p \"\$d\" && cp -a \${META_BACKUP} \"\$d/\"" <<<"$out"'
 t "and kept outside KYLIN_HOME (upgrade.sh deletes the old home)" 'grep -qE "META_BACKUP = .*/backups/meta_[0-9_]+" "$run/run.log" && ls -d "$root"/backups/meta_* >/dev/null'
 t "HDFS space compared as sizes" 'grep -qE "Enough room for the copy\",\"status\":\"pass\",\"detail\":\"[0-9.]+ G >= [0-9.]+ K" "$run/events.jsonl"'
 t "cube data copied with distcp" '[ -f "$root/hdfs/kylin_temp/learn_kylin/cube_segment_0.parquet.txt" ]'
