@@ -343,21 +343,28 @@ static int file_retried(struct run *r, const char *qid)
 
 static int ask_failure(struct run *r, const char *qid, const char *what, int can_skip)
 {
-	static const struct ask_option opts[] = {
+	static const struct ask_option all[] = {
 		{"retry", "Retry", 0}, {"skip", "Skip it (recorded in the journal and the summary)", 1}, {"abort", "Abort the run", 0},
 		{"undo", "Roll back: database from the verified dump, files put back (typed confirmation)", 1}};
-	static const struct ask_option noskip[] = {
-		{"retry", "Retry", 0}, {"abort", "Abort the run", 0},
-		{"undo", "Roll back: database from the verified dump, files put back (typed confirmation)", 1}};
-	/* the last choice only when roll-back can restore what the run changed (core/rollback.c) */
-	int undo = run_rollback_possible(r);
-	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = can_skip ? opts : noskip,
-			.noptions = (can_skip ? 3 : 2) + (undo ? 1 : 0), .def = "retry"};
+	/* skip only where there is something to go on to; undo only when roll-back can restore what
+	 * the run changed (core/rollback.c) */
+	struct ask_option offered[4];
+	size_t n = 0;
+	struct strbuf keys = STRBUF_INIT;   /* "retry, abort, ..." for an answers file's wrong answer */
+	for (size_t i = 0; i < 4; i++)
+		if ((i != 1 || can_skip) && (i != 3 || run_rollback_possible(r))) {
+			sb_addf(&keys, "%s%s", n ? ", " : "", all[i].key);
+			offered[n++] = all[i];
+		}
+	struct ask q = {.qid = qid, .kind = "failure", .prompt = what, .options = offered, .noptions = n, .def = "retry"};
+	int c;
 	for (;;) {
 		char *a = run_ask(r, &q);
-		if (!a)
-			return 'a';
-		int c = (unsigned char)a[0];
+		if (!a) {
+			c = 'a';
+			break;
+		}
+		c = (unsigned char)a[0];
 		free(a);
 		if ((c == 'r' || c == 'u') && r->answers && file_retried(r, qid) >= FILE_RETRIES) {
 			/* nothing changes between attempts that nobody watches: a persistent failure
@@ -365,17 +372,23 @@ static int ask_failure(struct run *r, const char *qid, const char *what, int can
 			ev_log(r, "error", "unattended run: '%s' came up %d times and the answers file answers `%s` each time: "
 			       "stopping (answer abort there, fix the cause, and run again)", qid, FILE_RETRIES + 1,
 			       c == 'r' ? "retry" : "undo");
-			return 'a';
+			c = 'a';
+			break;
 		}
-		if (c == 'r' || (c == 's' && can_skip) || c == 'a' || (c == 'u' && undo))
-			return c;
+		int ok = 0;
+		for (size_t i = 0; i < n && !ok; i++)
+			ok = offered[i].key[0] == c;
+		if (ok)
+			break;
 		if (r->answers) {
 			ev_log(r, "error", "unattended run: the answers file's answer to '%s' is not one it offers (%s): stopping", qid,
-			       can_skip ? (undo ? "retry, skip, abort, undo" : "retry, skip, abort")
-				        : (undo ? "retry, abort, undo" : "retry, abort"));
-			return 'a';
+			       sb_str(&keys));
+			c = 'a';
+			break;
 		}
 	}
+	sb_free(&keys);
+	return c;
 }
 
 int run_ask_failure(struct run *r, const char *qid, const char *what) { return ask_failure(r, qid, what, 1); }

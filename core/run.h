@@ -46,7 +46,7 @@ struct run {
 	char *backup_db_path, *backup_restore_cmd;   /* for the summary and roll-back */
 	struct strvec backups;      /* "what: path (sha256 ...)" lines for the summary */
 	struct strvec done_notes;   /* one line per completed effect, for the summary */
-	struct strvec file_retries; /* failure questions the answers file answered `retry`, once per time */
+	struct strvec file_retries; /* failure questions the answers file answered `retry` or `undo`, once per time */
 	volatile int abort_requested;
 	int resume_stmt_file, resume_stmt_index; /* sqlapply resumes here (-1: from the start) */
 	double *step_t0, *step_t1;  /* per step: wall clock when it last began running and when it ended (0: not

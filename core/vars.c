@@ -117,6 +117,12 @@ char *vars_expand(const struct vars *v, const char *tmpl, enum expand_mode mode,
 		}
 		char *name = xstrndup(p + 2, (size_t)(end - p - 2));
 		struct var *x = v ? find(v, name) : NULL;
+		if (!x && mode == EXPAND_PLAN) {
+			sb_add(&sb, p, (size_t)(end + 1 - p));   /* not known yet: shown as written */
+			free(name);
+			p = end + 1;
+			continue;
+		}
 		if (!x) {
 			set_cause(cause, "variable %s is not set", name);
 			free(name);
@@ -129,7 +135,7 @@ char *vars_expand(const struct vars *v, const char *tmpl, enum expand_mode mode,
 			sb_free(&sb);
 			return NULL;
 		}
-		if (x->secret && mode == EXPAND_DISPLAY)
+		if (x->secret && (mode == EXPAND_DISPLAY || mode == EXPAND_PLAN))
 			sb_adds(&sb, "********");
 		else if (mode == EXPAND_SHELL)
 			shell_quote(&sb, x->value);

@@ -13,7 +13,7 @@
 #include "core/redact.h"
 #include "core/util.h"
 
-enum expand_mode { EXPAND_PLAIN, EXPAND_SHELL, EXPAND_DISPLAY };
+enum expand_mode { EXPAND_PLAIN, EXPAND_SHELL, EXPAND_DISPLAY, EXPAND_PLAN };
 
 struct vars;
 /* r is borrowed and must outlive the vars; may be NULL (no masking, tests only). */
@@ -28,7 +28,9 @@ size_t vars_count(const struct vars *v);
 const char *vars_name_at(const struct vars *v, size_t i);      /* for iteration, borrowed */
 
 /* Expands ${NAME}; "$$" is a literal '$'. Unknown or unset names are errors naming them.
- * EXPAND_DISPLAY masks secret values ("********") instead of refusing them. Caller frees. */
+ * EXPAND_DISPLAY masks secret values ("********") instead of refusing them. EXPAND_PLAN is
+ * EXPAND_DISPLAY for a plan shown before anything runs: a name not set yet (a value an earlier
+ * command will capture) stays "${NAME}" instead of failing. Caller frees. */
 char *vars_expand(const struct vars *v, const char *tmpl, enum expand_mode mode, char **cause);
 /* Adds the names referenced by ${...} in tmpl to names. */
 void vars_refs(const char *tmpl, struct strvec *names);

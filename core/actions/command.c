@@ -249,37 +249,14 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 	return ok ? STEP_OK : STEP_FAILED;
 }
 
-/* A command as the plan shows it: the values known now expanded (secrets masked), a value an
- * earlier command of the step captures still as ${NAME} (escaped to "$${NAME}", which expands
- * to itself). Caller frees. */
-static char *plan_command(struct run *r, const char *tmpl)
-{
-	struct strbuf t = STRBUF_INIT;
-	for (const char *p = tmpl; *p; p++) {
-		if (p[0] == '$' && p[1] == '$') {
-			sb_add(&t, p, 2);
-			p++;
-			continue;
-		}
-		const char *end = p[0] == '$' && p[1] == '{' ? strchr(p + 2, '}') : NULL;
-		if (end) {
-			char *name = xstrndup(p + 2, (size_t)(end - p - 2));
-			if (!vars_get(r->vars, name))
-				sb_addc(&t, '$');
-			free(name);
-		}
-		sb_addc(&t, *p);
-	}
-	char *shown = vars_expand(r->vars, sb_str(&t), EXPAND_DISPLAY, NULL);
-	sb_free(&t);
-	return shown ? shown : xstrdup(tmpl);
-}
-
 int act_command(struct run *r, const struct pstep *s)
 {
 	struct strbuf plan = STRBUF_INIT;
 	for (size_t i = 0; i < s->ncommands; i++) {
-		char *shown = plan_command(r, s->commands[i].run);
+		/* a value an earlier command captures is not known yet: it stays ${NAME} */
+		char *shown = vars_expand(r->vars, s->commands[i].run, EXPAND_PLAN, NULL);
+		if (!shown)
+			shown = xstrdup(s->commands[i].run);
 		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, s->commands[i].title ? s->commands[i].title : "",
 			s->commands[i].confirm ? " (asks first)" : "", shown ? shown : "?");
 		free(shown);

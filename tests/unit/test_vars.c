@@ -79,6 +79,11 @@ static void test_secrets(void **state)
 	char *d = expand_ok(v, "password ${PW}", EXPAND_DISPLAY);
 	assert_null(strstr(d, "s3cret-pass"));
 	free(d);
+	/* in a plan: masked too, and a name not set yet stays as written */
+	expect_expand_error(v, "cp ${LATER} ${PW}", EXPAND_DISPLAY, "LATER");
+	d = expand_ok(v, "cp ${LATER} $${HOME} ${PW}", EXPAND_PLAN);
+	assert_string_equal(d, "cp ${LATER} ${HOME} ********");
+	free(d);
 	/* registered with the redactor the moment it was set: any later text is masked */
 	char *r = redactor_apply(red, "connect with s3cret-pass and token BML-0123456789abcdef done");
 	assert_null(strstr(r, "s3cret-pass"));
