@@ -34,8 +34,11 @@ struct dump_result {
 	unsigned long dump_ms, sync_ms, facts_ms;
 };
 
-/* line: the text of the latest "-- Table structure for table `x`" / "-- Dumping data for table `x`" comment
- * without its "-- ", or NULL before the first; borrowed, valid during the call. bytes_estimate: information_schema data_length sum (0 if unknown). */
+/* Called on the caller's thread, bytes_done growing: every 20 ms while mariadb-dump runs (the
+ * file's size), then as what is left is read back, and once at the end with the total.
+ * line: the text of the latest "-- Table structure for table `x`" / "-- Dumping data for table `x`" comment
+ * read back so far, without its "-- ", or NULL before the first; borrowed, valid during the call.
+ * bytes_estimate: information_schema data_length sum (0 if unknown). */
 typedef void (*dump_progress_fn)(void *ud, unsigned long long bytes_done, unsigned long long bytes_estimate,
 				 const char *line);
 

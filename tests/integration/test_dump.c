@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -336,6 +337,7 @@ static void test_restore_over_original(void **state)
 /* Finds our mariadb-dump child while it runs and checks what the world can see of it. */
 struct spy {
 	int checked;
+	int idle_reader;   /* a thread of ours at SCHED_IDLE (the read-back) was seen during the dump */
 	char optfile[PATH_MAX];
 	int optfile_mode;
 };
@@ -356,9 +358,37 @@ static int mem_has(const char *hay, size_t n, const char *needle)
 	return 0;
 }
 
+/* Any thread of this process at SCHED_IDLE (policy 5, field 41 of /proc/self/task/N/stat)? */
+static int idle_thread_seen(void)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *e;
+	int seen = 0;
+	while (dir && !seen && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->d_name);
+		size_t n;
+		char *st = read_file(path, &n, NULL);
+		const char *rp = st ? strrchr(st, ')') : NULL;
+		/* after ") ", field 3 (state) is the first: policy is the 39th from there */
+		for (int f = 3; rp && f <= 41; f++)
+			rp = strchr(rp + 1, ' ');
+		if (rp && atoi(rp + 1) == SCHED_IDLE)
+			seen = 1;
+		free(st);
+	}
+	if (dir)
+		closedir(dir);
+	return seen;
+}
+
 static void spy_progress(void *ud, unsigned long long done, unsigned long long est, const char *line)
 {
 	struct spy *s = ud;
+	if (!s->idle_reader)
+		s->idle_reader = idle_thread_seen();
 	if (s->checked)
 		return;
 	DIR *dir = opendir("/proc");
@@ -429,6 +459,8 @@ static void test_password_not_exposed(void **state)
 	if (dump_database(&o, spy_progress, &spy, &res, &cause) != 0)
 		fail_msg("dump as dumper: %s", cause);
 	assert_true(spy.checked);
+	/* the read-back ran beside the dump at SCHED_IDLE, so as not to slow it (core/dump.c) */
+	assert_true(spy.idle_reader);
 	assert_int_equal(spy.optfile_mode, 0600);
 	assert_true(str_starts(spy.optfile, opt));
 	assert_false(path_exists(spy.optfile));
@@ -546,7 +578,7 @@ static int fault_child(void)
 	printf("fault child: r=%d complete=%d bytes=%llu progress=%d cause=%s\n", r, res.complete, res.bytes,
 	       pg.calls, cause ? cause : "-");
 	int ok = r == -1 && res.complete == 0 && cause && strstr(cause, strerror(ENOSPC)) && !path_exists(out) &&
-		 !path_exists(partial) && dir_entries(opt) == 0 && pg.calls == 2;
+		 !path_exists(partial) && dir_entries(opt) == 0 && res.bytes > 0 && res.bytes <= 2 * 65536;
 	free(cause);
 	free(out);
 	free(opt);
