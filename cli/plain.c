@@ -353,6 +353,8 @@ static void print_item(struct plain *p, const json_t *o)
 		tag = "WARN", color = C_YELLOW;
 	else if (strcmp(status, "fail") == 0)
 		tag = "FAIL", color = C_RED;
+	else if (strcmp(status, "info") == 0)
+		tag = "-";   /* a note (a precaution, an optional command not run), not an outcome */
 	const char *name = jstr(o, "name"), *detail = jstr(o, "detail"), *fix = jstr(o, "fix");
 	out_begin(p);
 	lit(p, "   ");

@@ -91,12 +91,13 @@ void ev_target(struct run *r)
 	ev_send(r, o, 1);
 }
 
-void ev_progress(struct run *r, double done, double total, const char *label)
+void ev_progress(struct run *r, double done, double total, const char *unit, const char *label)
 {
 	json_t *o = ev_new("progress");
 	json_object_set_new(o, "step", json_string(step_id(r)));
 	json_object_set_new(o, "done", json_real(done));
 	json_object_set_new(o, "total", json_real(total));
+	json_object_set_new(o, "unit", json_string(unit ? unit : ""));
 	put_str(r, o, "label", label ? label : "");
 	/* Progress is transient: like log lines it is not kept in the replay backlog; and frequent. */
 	ev_send(r, o, 2);
@@ -148,16 +149,21 @@ void ev_item(struct run *r, const char *key, const char *name, const char *statu
 {
 	json_t *o = ev_new("item");
 	json_object_set_new(o, "step", json_string(step_id(r)));
-	put_str(r, o, "key", key);
+	char *scoped = r->iter ? xasprintf("i%zu.%s", r->iter, key) : NULL;
+	put_str(r, o, "key", scoped ? scoped : key);
+	free(scoped);
 	put_str(r, o, "name", name);
 	json_object_set_new(o, "status", json_string(status));
 	put_str(r, o, "detail", detail ? detail : "");
 	put_str(r, o, "fix", fix ? fix : "");
 	ev_send(r, o, 0);
-	/* Final outcomes also go to the log file, so the log alone tells the story; the line says it
-	 * repeats an item, so a front end that prints items itself (--plain) shows it once. */
-	if (strcmp(status, "run") != 0) {
-		char *text = xasprintf("[%s] %s%s%s", status, name, detail && *detail ? ": " : "", detail ? detail : "");
+	/* Final outcomes and notes (info) also go to the log file, so the log alone tells the story;
+	 * a plan (todo) and work under way (run) do not, the outcome that follows does. The line says
+	 * it repeats an item, so a front end that prints items itself (--plain) shows it once. */
+	if (strcmp(status, "run") != 0 && strcmp(status, "todo") != 0) {
+		int note = strcmp(status, "info") == 0;
+		char *text = xasprintf("%s%s%s%s%s%s", note ? "" : "[", note ? "" : status, note ? "" : "] ", name,
+				       detail && *detail ? ": " : "", detail ? detail : "");
 		log_line(r, strcmp(status, "fail") == 0 ? "error" : strcmp(status, "warn") == 0 ? "warn" : "info", "item", text);
 		free(text);
 	}
@@ -322,6 +328,17 @@ char *run_ask(struct run *r, const struct ask *q)
 		json_decref(jv);
 	} else
 		run_journal(r, "answer", "\"qid\":\"%s\",\"value\":\"********\",\"by\":\"%s\"", q->qid, by);
+	/* The log tells what was chosen too (support reads run.log after the night); a front end
+	 * that echoes the operator's typing (--plain) skips it. */
+	if (!secret) {
+		const char *label = NULL;
+		for (size_t i = 0; i < q->noptions; i++)
+			if (strcmp(q->options[i].key, ans) == 0)
+				label = q->options[i].label;
+		char *text = xasprintf("answered %s (%s)%s%s", ans, by, label ? ": " : "", label ? label : "");
+		log_line(r, "info", "answered", text);
+		free(text);
+	}
 	return ans;
 }
 

@@ -120,12 +120,14 @@ int foreach_run(struct run *r, const struct pstep *s, step_fn fn)
 		ev_step(r, s->id, "running", note);
 		free(note);
 		ev_item(r, key, name, "run", "", "");
-		ev_progress(r, (double)k, (double)items.n, name);
+		ev_progress(r, (double)k, (double)items.n, "", name);
 		run_journal(r, "iter_enter", "\"index\":%zu", k + 1);
 		char *scope = xasprintf("%zu=%s", k + 1, items.v[k]);
 		vars_set(r->vars, FOREACH_SCOPE_VAR, scope, 0);
 		free(scope);
+		r->iter = k + 1;   /* this host's items do not replace the previous host's */
 		rc = fn(r, s);
+		r->iter = 0;
 		if (rc == STEP_OK) {
 			char *js = json_str(items.v[k]);
 			run_journal(r, "iter_done", "\"index\":%zu,\"item\":%s", k + 1, js);
@@ -141,7 +143,7 @@ int foreach_run(struct run *r, const struct pstep *s, step_fn fn)
 	}
 	vars_set(r->vars, FOREACH_SCOPE_VAR, "", 0);
 	if (rc == STEP_OK)
-		ev_progress(r, (double)items.n, (double)items.n, s->title);
+		ev_progress(r, (double)items.n, (double)items.n, "", s->title);
 	free(done);
 	sv_free(&items);
 	return rc;

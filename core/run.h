@@ -41,6 +41,7 @@ struct run {
 	char *run_id, *run_dir, *state_dir, *log_path;
 	int sandbox;                /* guard on: see core/guard.h */
 	const struct pstep *step;   /* the step running now (borrowed from prof) */
+	size_t iter;                /* the foreach iteration running (1-based), 0 outside one: scopes item keys */
 	int backup_verified;        /* a verified backup of the database and folders exists */
 	int risk_acknowledged;      /* the operator typed the acknowledgement to go on without one */
 	char *backup_db_path, *backup_restore_cmd;   /* for the summary and roll-back */
@@ -64,7 +65,9 @@ struct run {
 void ev_step(struct run *r, const char *id, const char *state, const char *note);
 void ev_item(struct run *r, const char *key, const char *name, const char *status, const char *detail, const char *fix);
 void ev_body(struct run *r, const char *text);
-void ev_progress(struct run *r, double done, double total, const char *label);
+/* unit: what done and total count, for the bar's figures: "bytes", "s", a noun ("statements"),
+ * or "" (a plain count, the label says of what). */
+void ev_progress(struct run *r, double done, double total, const char *unit, const char *label);
 void ev_log(struct run *r, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ev_logv(struct run *r, const char *level, const char *fmt, va_list ap);
 /* A line of a child's output: sanitised (control characters and invalid UTF-8 replaced) and logged as "out".

@@ -132,6 +132,7 @@ static void step_clear(struct view_step *s)
 	free(s->items);
 	free(s->body);
 	free(s->prog_label);
+	free(s->prog_unit);
 }
 
 static void question_free(struct view_question *q)
@@ -355,6 +356,7 @@ static int ev_progress(struct view *v, const json_t *o)
 	s->prog_done = jnum(o, "done", 0);
 	s->prog_total = jnum(o, "total", 0);
 	set_str(&s->prog_label, jstr(o, "label"));
+	set_str(&s->prog_unit, jstr(o, "unit"));
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct view_step {
 	char *body;
 	double prog_done, prog_total;
 	char *prog_label;
+	char *prog_unit;         /* what the figures count ("bytes", "s", a noun, "" none); NULL: not said */
 	double started, finished;   /* epoch seconds, 0 if not yet */
 };
 

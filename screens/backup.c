@@ -32,7 +32,7 @@ backup_draw(struct screen *s, const struct pane *p)
 
 	if (st == NULL)
 		return 0;
-	if ((n = ui_progress(s, p, row, st, NULL)) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n + 1;
 	row += ui_heading(p, row, "Backups");
 	row += ui_items(s, p, row, st, &io);

@@ -27,7 +27,7 @@ command_draw(struct screen *s, const struct pane *p)
 		return 0;
 	if ((n = ui_text(p, row, 0, ROLE_CMD, st->body, cmd_role)) > 0)
 		row += n;
-	if ((n = ui_progress(s, p, row, st, NULL)) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n;
 	if (row > 0)
 		row++;

@@ -15,7 +15,7 @@ copy_draw(struct screen *s, const struct pane *p)
 
 	if (st == NULL)
 		return 0;
-	if ((n = ui_progress(s, p, row, st, NULL)) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n + 1;
 	if ((n = ui_para(p, row, 0, ROLE_DIM, st->body)) > 0)
 		row += n + 1;

@@ -26,7 +26,7 @@ generic_draw(struct screen *s, const struct pane *p)
 			return 2 + ui_para(p, 2, 2, ROLE_DIM, l->text);
 		return 1;
 	}
-	if ((n = ui_progress(s, p, row, st, NULL)) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n + 1;
 	if ((n = ui_para(p, row, 0, ROLE_NORMAL, st->body)) > 0)
 		row += n + 1;

@@ -40,7 +40,7 @@ sqlapply_draw(struct screen *s, const struct pane *p)
 		row += ui_text(p, row, 2, ROLE_NORMAL, q->detail, detail_role);
 		row++;
 	}
-	if ((n = ui_progress(s, p, row, st, "statements")) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n + 1;
 	if (st->body && *st->body)
 		row += ui_para(p, row, 0, ROLE_DIM, st->body) + 1;

@@ -31,7 +31,7 @@ tokensync_draw(struct screen *s, const struct pane *p)
 
 	if (st == NULL)
 		return 0;
-	if ((n = ui_progress(s, p, row, st, NULL)) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n + 1;
 	if ((n = ui_items(s, p, row, st, &io)) > 0)
 		row += n + 1;

@@ -27,7 +27,7 @@ verify_draw(struct screen *s, const struct pane *p)
 			pn_printf(p, row, c + 2, ROLE_PROGRESS, "%zu checking", run);
 		row += 2;
 	}
-	if ((n = ui_progress(s, p, row, st, "checks")) > 0)
+	if ((n = ui_progress(s, p, row, st)) > 0)
 		row += n + 1;
 	if ((n = ui_para(p, row, 0, ROLE_DIM, st->body)) > 0)
 		row += n + 1;

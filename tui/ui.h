@@ -123,11 +123,10 @@ int ui_items(struct screen *s, const struct pane *p, int row, const struct view_
 size_t ui_item_counts(const struct view_step *st, size_t *pass, size_t *warn, size_t *fail,
     size_t *run);
 
-/* The step's progress: a bar with n/N and the label when prog_total > 0, a spinner and the label
- * when the step runs without a total; nothing (0 rows) otherwise. `unit` names what is counted
- * ("statements"), may be NULL. Returns rows used. */
-int ui_progress(struct screen *s, const struct pane *p, int row, const struct view_step *st,
-    const char *unit);
+/* The step's progress: a bar with n/N (sizes for a unit of bytes, else the event's unit after
+ * them) and the label when prog_total > 0, a spinner and the label when the step runs without a
+ * total; nothing (0 rows) otherwise. Returns rows used. */
+int ui_progress(struct screen *s, const struct pane *p, int row, const struct view_step *st);
 /* A bare bar of `width` columns for a fraction 0..1. */
 void ui_bar(const struct pane *p, int row, int col, int width, double frac);
 

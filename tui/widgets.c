@@ -352,9 +352,9 @@ ui_bar(const struct pane *p, int row, int col, int width, double frac)
 }
 
 int
-ui_progress(struct screen *s, const struct pane *p, int row, const struct view_step *st,
-    const char *unit)
+ui_progress(struct screen *s, const struct pane *p, int row, const struct view_step *st)
 {
+	const char *unit;
 	char num[96], a[32], b[32];
 	int col;
 
@@ -366,8 +366,10 @@ ui_progress(struct screen *s, const struct pane *p, int row, const struct view_s
 
 		if (frac > 1)
 			frac = 1;
-		if (unit == NULL && st->prog_total >= 1048576.0) {
-			/* No unit and a total in the millions: a byte count (a dump, a download). */
+		/* The engine says what its figures count (docs/PROTOCOL.md). */
+		unit = st->prog_unit != NULL && *st->prog_unit ? st->prog_unit : NULL;
+		if (unit != NULL && strcmp(unit, "bytes") == 0) {
+			/* A byte count (a dump, a download). */
 			snprintf(num, sizeof num, " %3d%%  %s of %s", (int)(frac * 100),
 			    tx_bytes(st->prog_done < 0 ? 0 : st->prog_done, a, sizeof a),
 			    tx_bytes(st->prog_total, b, sizeof b));

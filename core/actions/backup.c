@@ -27,7 +27,7 @@ static void dump_prog(void *ud, unsigned long long done, unsigned long long est,
 	p->last = now;
 	char label[96];
 	snprintf(label, sizeof label, "%.1f MB written", (double)done / 1e6);
-	ev_progress(p->r, (double)done, est > done ? (double)est : 0, label);
+	ev_progress(p->r, (double)done, est > done ? (double)est : 0, "bytes", label);
 }
 
 static char *human(unsigned long long b)

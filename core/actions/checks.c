@@ -497,7 +497,7 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 			break;
 		}
 		char *label = xasprintf("%s: %s", c->name, o->detail);
-		ev_progress(r, (double)elapsed / 1000.0, (double)c->timeout_s, label);
+		ev_progress(r, (double)elapsed / 1000.0, (double)c->timeout_s, "s", label);
 		free(label);
 		waited = 1;
 		/* sleep in small slices so an abort is seen promptly */
@@ -509,7 +509,7 @@ static void check_http(struct run *r, const struct pcheck *c, struct outcome *o)
 	}
 	if (waited) {
 		char *label = xasprintf("%s: %s", c->name, o->ok ? "passed" : "gave up");
-		ev_progress(r, (double)(mono_ms() - t0) / 1000.0, (double)c->timeout_s, label);
+		ev_progress(r, (double)(mono_ms() - t0) / 1000.0, (double)c->timeout_s, "s", label);
 		free(label);
 	}
 	free(last);

@@ -82,7 +82,7 @@ struct dl_ud {
 static int dl_progress(void *ud, double done, double total)
 {
 	struct dl_ud *u = ud;
-	ev_progress(u->r, done, total, u->label);
+	ev_progress(u->r, done, total, "bytes", u->label);
 	return u->r->abort_requested;
 }
 

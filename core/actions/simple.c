@@ -20,7 +20,7 @@ int act_precautions(struct run *r, const struct pstep *s)
 		char *t = run_expand(r, s->items.v[i], EXPAND_DISPLAY);
 		char key[32];
 		snprintf(key, sizeof key, "p%zu", i + 1);
-		ev_item(r, key, t ? t : s->items.v[i], "todo", "", "");
+		ev_item(r, key, t ? t : s->items.v[i], "info", "", "");
 		free(t);
 	}
 	struct ask q = {.qid = s->id, .kind = "next", .prompt = "I have read the precautions and none of them stops this upgrade.", .def = "yes"};

@@ -756,7 +756,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 				char label[64];
 				snprintf(label, sizeof label, "%zu/%zu statements", n + 1, total);
-				ev_progress(r, (double)(n + 1), (double)total, label);
+				ev_progress(r, (double)(n + 1), (double)total, "statements", label);
 			}
 		}
 		struct strbuf det = STRBUF_INIT;

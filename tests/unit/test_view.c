@@ -95,6 +95,11 @@ static void test_scripted_run(void **state)
 	OK(&v, "{\"t\":\"progress\",\"step\":\"env\",\"done\":40,\"total\":120,\"label\":\"statements\"}");
 	assert_true(env->prog_done == 40 && env->prog_total == 120);
 	assert_string_equal(env->prog_label, "statements");
+	assert_null(env->prog_unit);   /* not said */
+	OK(&v, "{\"t\":\"progress\",\"step\":\"env\",\"done\":1,\"total\":3,\"unit\":\"\",\"label\":\"Hosts 2/3: node2\"}");
+	assert_string_equal(env->prog_unit, "");   /* a plain count: the label says of what */
+	OK(&v, "{\"t\":\"progress\",\"step\":\"env\",\"done\":10,\"total\":300,\"unit\":\"s\",\"label\":\"Eureka\"}");
+	assert_string_equal(env->prog_unit, "s");
 
 	OK(&v, "{\"t\":\"step\",\"id\":\"env\",\"state\":\"done\"}");
 	assert_int_equal(env->state, ST_DONE);
