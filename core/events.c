@@ -335,7 +335,8 @@ char *run_ask(struct run *r, const struct ask *q)
 		for (size_t i = 0; i < q->noptions; i++)
 			if (strcmp(q->options[i].key, ans) == 0)
 				label = q->options[i].label;
-		char *text = xasprintf("answered %s (%s)%s%s", ans, by, label ? ": " : "", label ? label : "");
+		char *text = xasprintf("answered %s (%s)%s%s", *ans ? ans : "nothing", by, label ? ": " : "",
+				       label ? label : "");
 		log_line(r, "info", "answered", text);
 		free(text);
 	}

@@ -277,14 +277,20 @@ put_span(struct tx_span *out, size_t max, size_t *count, size_t off, size_t len)
 }
 
 /* A word (w, up to n bytes, ends at a space) that is a path or a URL: "/x", "~/x", "./x", "../x",
- * "scheme://x", maybe after an opening quote or parenthesis. Its '/' are places to break; a
- * fraction ("1/23") or a date ("2026/11/23") is not broken. */
+ * "scheme://x", maybe after an opening quote or parenthesis or as an option's value
+ * ("--root=/x", "HOME=/x"). Its '/' are places to break; a fraction ("1/23") or a date
+ * ("2026/11/23") is not broken. */
 static int
 path_word(const char *w, size_t n)
 {
 	size_t len = 0;
 	while (len < n && w[len] != ' ' && w[len] != '\t')
 		len++;
+	const char *eq = memchr(w, '=', len);
+	if (eq != NULL && eq + 1 < w + len && strchr("/~.", eq[1]) != NULL) {
+		len -= (size_t)(eq + 1 - w);
+		w = eq + 1;
+	}
 	if (len > 0 && strchr("(\"'`", w[0]))
 		w++, len--;
 	if (len > 1 && (w[0] == '/' || (w[0] == '~' && w[1] == '/') || (w[0] == '.' && w[1] == '/') ||

@@ -266,6 +266,11 @@ test_wrap(void **state)
 		check_wrap("folder '/tmp/a/bbbbbbbb/c' http://host/api/x", 15, w, 4);
 	}
 	{
+		/* ... also an option's value (a command line in a plan) */
+		const char *w[] = { "--zk_root_path=/tmp/", "runs/2026-2a36/zk", "--role=ns_client" };
+		check_wrap("--zk_root_path=/tmp/runs/2026-2a36/zk --role=ns_client", 22, w, 3);
+	}
+	{
 		/* A fraction or a date is not a path: it moves whole. */
 		const char *w[] = { "applied", "12/23 and", "2026/11/23" };
 		check_wrap("applied 12/23 and 2026/11/23", 11, w, 3);
