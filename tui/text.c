@@ -276,28 +276,21 @@ put_span(struct tx_span *out, size_t max, size_t *count, size_t off, size_t len)
 	(*count)++;
 }
 
-/* A word (w, up to n bytes, ends at a space) that is a path or a URL: "/x", "~/x", "./x", "../x",
- * "scheme://x", maybe after an opening quote or parenthesis or as an option's value
- * ("--root=/x", "HOME=/x"). Its '/' are places to break; a fraction ("1/23") or a date
- * ("2026/11/23") is not broken. */
+/* A word (w, up to n bytes, ends at a space) with a '/' and a letter: a path ("/x", "../x",
+ * "--root=/x"), a URL, an image reference ("registry.example/spg/server:latest"). Its '/' are
+ * places to break, so a line ends after a folder, not inside a name; a fraction ("1/23") or a
+ * date ("2026/11/23") has no letter and is not broken. */
 static int
 path_word(const char *w, size_t n)
 {
-	size_t len = 0;
-	while (len < n && w[len] != ' ' && w[len] != '\t')
-		len++;
-	const char *eq = memchr(w, '=', len);
-	if (eq != NULL && eq + 1 < w + len && strchr("/~.", eq[1]) != NULL) {
-		len -= (size_t)(eq + 1 - w);
-		w = eq + 1;
+	int slash = 0, letter = 0;
+
+	for (size_t i = 0; i < n && w[i] != ' ' && w[i] != '\t'; i++) {
+		unsigned char c = (unsigned char)w[i];
+		slash |= c == '/';
+		letter |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 	}
-	if (len > 0 && strchr("(\"'`", w[0]))
-		w++, len--;
-	if (len > 1 && (w[0] == '/' || (w[0] == '~' && w[1] == '/') || (w[0] == '.' && w[1] == '/') ||
-	    (len > 2 && w[0] == '.' && w[1] == '.' && w[2] == '/')))
-		return 1;
-	const char *sep = memmem(w, len, "://", 3);
-	return sep && sep > w;
+	return slash && letter;
 }
 
 /* Greedy wrap of one paragraph (no newline inside) that starts at byte `base` of the caller's

@@ -3,7 +3,7 @@
 # their own run folders only (never by name: other helpers run upwiz and mariadbd too).
 bin=${UPWIZ_BIN:?UPWIZ_BIN is set by ctest}
 src=${UPWIZ_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-profile=linkis-1.3.2-to-1.4.0
+profile=${profile:-linkis-1.3.2-to-1.4.0}   # a test of another profile sets it before sourcing
 world="$src/assets/$profile/world"
 export XDG_STATE_HOME=$(mktemp -d /tmp/upwiz-sbxtest.XXXXXX)
 fail=0; pass=0

@@ -271,6 +271,11 @@ test_wrap(void **state)
 		check_wrap("--zk_root_path=/tmp/runs/2026-2a36/zk --role=ns_client", 22, w, 3);
 	}
 	{
+		/* ... and an image reference */
+		const char *w[] = { "image spg-registry.example.com/", "spg/openspg-server:latest" };
+		check_wrap("image spg-registry.example.com/spg/openspg-server:latest", 32, w, 2);
+	}
+	{
 		/* A fraction or a date is not a path: it moves whole. */
 		const char *w[] = { "applied", "12/23 and", "2026/11/23" };
 		check_wrap("applied 12/23 and 2026/11/23", 11, w, 3);
