@@ -243,8 +243,16 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 		}
 	}
 	int has_expect = sc && (sc->expect_outcome || sc->expect_step || sc->expect_message);
-	out->expected_met = !has_expect ? -1
-	                    : (!strcmp(in->outcome, exp_outcome) && (exp_k < 0 || failed_k == exp_k) && msg_found);
+	int fault_met = (exp_k < 0 || failed_k == exp_k) && msg_found;
+	/* Rolling back at the expected failure handles it as well as stopping there: the backup is
+	 * put back and nothing is left half done. It is not the golden path, so it is said. */
+	int rolled_back = has_expect && !strcmp(exp_outcome, "failed") && !strcmp(in->outcome, "rolled-back") && fault_met;
+	out->expected_met = !has_expect ? -1 : ((!strcmp(in->outcome, exp_outcome) && fault_met) || rolled_back);
+	const char *met = rolled_back ? "met, then rolled back" : out->expected_met ? "met" : "NOT met";
+	if (rolled_back)
+		push_unique(&notes, "The run was rolled back at the failure the scenario is about: the database and the files "
+		                    "are as they were before the run. The golden path stops there instead (abort); "
+		                    "both leave nothing half done.");
 
 	/* ---- the Markdown */
 	struct strbuf md = STRBUF_INIT, scr = STRBUF_INIT;
@@ -264,7 +272,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 	if (sc && sc->expect_message)
 		sb_addf(&expl, " with \"%s\"", sc->expect_message);
 	if (has_expect)
-		sb_addf(&md, "- Expected (golden path): %s: **%s**\n", sb_str(&expl), out->expected_met ? "met" : "NOT met");
+		sb_addf(&md, "- Expected (golden path): %s: **%s**\n", sb_str(&expl), met);
 	else
 		sb_addf(&md, "- Expected (golden path): %s\n", sb_str(&expl));
 	sb_addf(&md, "- Sandbox guard: %u refusal%s (paths, connections or URLs outside the sandbox)\n", in->guard_refusals,
@@ -321,7 +329,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 	/* ---- the screen text */
 	sb_addf(&scr, "TRAINEE REPORT%s%s\n", sc ? " - scenario " : "", sc ? sc->name : "");
 	if (has_expect)
-		sb_addf(&scr, "Expected: %s: %s\n", sb_str(&expl), out->expected_met ? "met" : "NOT met");
+		sb_addf(&scr, "Expected: %s: %s\n", sb_str(&expl), met);
 	sb_adds(&scr, "Steps:");
 	for (size_t i = 0; i < ns; i++) {
 		if (!strcmp(si[i].state, "not reached"))

@@ -47,5 +47,12 @@ t "stmt-skipped: what went wrong names the error" 'grep -q "^- sql-apply: .*ERRO
 careless check-ignored port-in-use 'env-check.failed: skip'
 t "check-ignored: ignoring a failed check is a mistake" 'grep -q "^- Ignored 1 failed check at .env-check. and went on" "$rep"'
 t "check-ignored: the failed check is shown" 'grep -q "^- env-check: Linkis ports free (1.3.2 stopped): .*already in use" "$rep"'
+# Not careless: rolling back at the failed statement handles it as well as the golden abort
+careless rolled-back sql-error 'sql-apply.error: undo' 'rollback.confirm: linkis'
+rep=$(sed -n 's/.*Report for the trainer: //p' <<<"$out" | tail -1)   # the roll-back has a run folder of its own, newer
+t "rolled-back: the run ends rolled back (exit 1)" '[ $rc -eq 1 ] && grep -q "finished: rolled-back" <<<"$out"'
+t "rolled-back: the expected failure counts as met, and the report says how it ended" 'grep -q "^- Expected (golden path): .*\*\*met, then rolled back\*\*" "$rep"'
+t "rolled-back: a note says the roll-back left nothing half done" 'grep -q "^Note: The run was rolled back at the failure the scenario is about" "$rep"'
+t "rolled-back: it is not a mistake" 'grep -A2 "^## Mistakes that matter" "$rep" | grep -qx "None."'
 [ $fail -gt 0 ] && { echo "$out" | tail -40; cat "$rep"; }
 finish
