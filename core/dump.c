@@ -404,8 +404,7 @@ int dump_database(const struct dump_opts *o, dump_progress_fn progress, void *ud
 	p = proc_start(&po, cause);
 	if (!p)
 		goto out;
-	/* started after the child, which would otherwise inherit nothing from it anyway (fork copies
-	 * only the calling thread), so that the child starts no later than plain mariadb-dump would */
+	/* started after the child, so that mariadb-dump starts no later than it would alone */
 	int e = pthread_create(&tid, NULL, rb_thread, &rb);
 	if (e) {
 		set_cause(cause, "starting the read-back thread: %s", strerror(e));
