@@ -17,6 +17,15 @@ struct prog {
 	uint64_t last;
 };
 
+static char *human(unsigned long long b)
+{
+	if (b >= 1ull << 30)
+		return xasprintf("%.1f GiB", (double)b / (1 << 30));
+	if (b >= 1ull << 20)
+		return xasprintf("%.1f MiB", (double)b / (1 << 20));
+	return xasprintf("%.1f KiB", (double)b / 1024);
+}
+
 static void dump_prog(void *ud, unsigned long long done, unsigned long long est, const char *line)
 {
 	struct prog *p = ud;
@@ -25,18 +34,11 @@ static void dump_prog(void *ud, unsigned long long done, unsigned long long est,
 	if (now - p->last < 200)
 		return;
 	p->last = now;
+	char *size = human(done);
 	char label[96];
-	snprintf(label, sizeof label, "%.1f MB written", (double)done / 1e6);
+	snprintf(label, sizeof label, "%s written", size);
+	free(size);
 	ev_progress(p->r, (double)done, est > done ? (double)est : 0, "bytes", label);
-}
-
-static char *human(unsigned long long b)
-{
-	if (b >= 1ull << 30)
-		return xasprintf("%.1f GiB", (double)b / (1 << 30));
-	if (b >= 1ull << 20)
-		return xasprintf("%.1f MiB", (double)b / (1 << 20));
-	return xasprintf("%.1f KiB", (double)b / 1024);
 }
 
 int act_backup(struct run *r, const struct pstep *s)
