@@ -712,6 +712,11 @@ static int run_pass(struct run *r, const struct pstep *s, int *nfail, int *nwarn
 			cache_close(&cc);
 			return -1;
 		}
+		/* A capture holds what this check found this time: a check that fails or is skipped
+		 * must not leave the value of an earlier pass or loop iteration (another host's
+		 * version) for a later check to compare and pass on. */
+		if (c->capture && !c->input)
+			vars_set(r->vars, c->capture, "", 0);
 		if (c->when) {
 			char *cause = NULL;
 			int w = cond_eval(r->vars, c->when, NULL, &cause);
