@@ -39,6 +39,21 @@ wait_engine() {
 	done
 	return 1
 }
+# check_list NAME...: --list-scenarios exits 0, lists every scenario file of the world with its
+# description, and names each NAME given (the scenarios this profile must have)
+check_list() {
+	local f n d
+	list=$("$bin" sandbox "$profile" --list-scenarios 2>&1); rc=$?
+	t "--list-scenarios exits 0" '[ $rc -eq 0 ]'
+	for f in "$world"/scenarios/*.yaml; do
+		n=$(basename "$f" .yaml)
+		d=$(sed -n 's/^description: "\(.*\)"$/\1/p' "$f")
+		t "--list-scenarios lists $n with its description" '[ -n "$d" ] && grep -E "^$n +" <<<"$list" | grep -qF -- "$d"'
+	done
+	for n in "$@"; do
+		t "the scenario $n is there" 'grep -q "^$n " <<<"$list"'
+	done
+}
 # run_scenario NAME EXPECTED_EXIT [extra args...]: runs the scenario unattended with its golden
 # answers; checks the exit code, the report (expected outcome met, no mistakes) and leftovers.
 run_scenario() {

@@ -48,9 +48,12 @@ start)
 		exit 0
 	fi
 	if [ -f "$STATE" ]; then
-		# the process runs but its pid file is gone (a bin folder replaced without it): the new one
-		# cannot bind its port and dies
+		# the process runs but its pid file is gone (a bin folder replaced without it, or a stop
+		# that found no pid file and stopped nothing): the new one cannot bind its port and dies,
+		# saying so in its log
 		echo "process pid is $$"
+		endpoint=$(grep '^--endpoint=' ./conf/"$COMPONENT".flags 2>/dev/null | cut -d= -f2 || true)
+		echo "$(date '+%F %T') $COMPONENT: Fail to listen ${endpoint:-its endpoint}: Address already in use" >> "$LOG_DIR/$COMPONENT.log"
 		echo "curl server status failed, retry later"
 		echo -e "\033[1;31mStart $COMPONENT failed! Please check log in $LOG_DIR/$COMPONENT.log and $LOG_DIR/$COMPONENT.INFO \033[0m"
 		exit 0
