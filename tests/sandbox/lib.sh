@@ -47,7 +47,7 @@ check_list() {
 	t "--list-scenarios exits 0" '[ $rc -eq 0 ]'
 	for f in "$world"/scenarios/*.yaml; do
 		n=$(basename "$f" .yaml)
-		d=$(sed -n 's/^description: "\(.*\)"$/\1/p' "$f")
+		d=$(sed -n 's/^description: "\(.*\)"$/\1/p' "$f" | sed 's/\\"/"/g')
 		t "--list-scenarios lists $n with its description" '[ -n "$d" ] && grep -E "^$n +" <<<"$list" | grep -qF -- "$d"'
 	done
 	for n in "$@"; do

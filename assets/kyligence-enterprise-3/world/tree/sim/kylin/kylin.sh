@@ -3,6 +3,9 @@
 #   kylin.sh KYLIN_HOME start|stop          the "server" is an `upwiz sim-http` process answering the
 #                                           REST API (sim/kylin/routes.yaml), started under the name a
 #                                           real instance has in `ps` (java ... -DKYLIN_HOME=... Bootstrap)
+#                                           start fails (ClassNotFoundException in logs/kylin.log) when
+#                                           kylin.metadata.url is MySQL and no mysql-connector-java jar is
+#                                           in lib/ext or tomcat/lib (scenario driver-lost)
 #   kylin.sh KYLIN_HOME metastore backup|restore DIR
 # Messages follow Apache Kylin's scripts (the base of Kyligence Enterprise).
 home=$1; shift
@@ -20,6 +23,20 @@ start)
 	mkdir -p "$home/logs"
 	echo "Retrieving hadoop conf dir..."
 	echo "KYLIN_HOME is set to $home"
+	# a metadata store in MySQL needs its JDBC driver on the class path (lib/ext or Tomcat's lib)
+	driver=
+	for j in "$home"/lib/ext/mysql-connector-java-*.jar "$home"/tomcat/lib/mysql-connector-java-*.jar; do
+		[ -f "$j" ] && driver=$j
+	done
+	if [ -z "$driver" ] && grep -q '^kylin.metadata.url=.*jdbc:mysql:' "$home/conf/kylin.properties" 2>/dev/null; then
+		{ echo "$(date '+%F %T,000') ERROR [localhost-startStop-1] persistence.JDBCResourceStore:" \
+			"Failed to load the JDBC driver of kylin.metadata.url"
+		  echo "java.lang.ClassNotFoundException: com.mysql.jdbc.Driver"
+		  echo "	at org.apache.catalina.loader.WebappClassLoaderBase.loadClass(WebappClassLoaderBase.java:1892)"
+		  echo "$(date '+%F %T,000') ERROR [localhost-startStop-1] context.ContextLoader: Context initialization failed"; } >>"$home/logs/kylin.log"
+		echo "ERROR: Kylin failed to start, please check $home/logs/kylin.log"
+		exit 1
+	fi
 	(cd "$home" && exec -a "java -Xms1g -Xmx8g -DKYLIN_HOME=$home -Dkylin.hadoop.conf.dir=$home/hadoop_conf org.apache.catalina.startup.Bootstrap start" \
 		"$upwiz" sim-http --port "$port" --routes "$root/sim/kylin/routes.yaml" --pidfile "$pidfile" \
 		--log "$home/logs/kylin.log" --detach </dev/null >>"$home/logs/kylin.out" 2>&1 &)
