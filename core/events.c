@@ -19,12 +19,28 @@
 #include "core/rollback.h"
 #include "core/run.h"
 
+static size_t sanitize(char *out, const char *line, size_t len);
+
+/* A JSON string of text that may not be valid UTF-8 (a vendor file's bytes, a cut): jansson
+ * refuses such a string, and the field would silently go missing; its bad bytes become U+FFFD. */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t n = strlen(s);
+	char *buf = xmalloc(4 * n + 1);
+	j = json_stringn(buf, sanitize(buf, s, n));
+	free(buf);
+	return j;
+}
+
 static void put_str(struct run *r, json_t *o, const char *key, const char *val)
 {
 	if (!val)
 		return;
 	char *red = redactor_apply(r->red, val);
-	json_object_set_new(o, key, json_string(red));
+	json_object_set_new(o, key, json_text(red));
 	free(red);
 }
 
@@ -113,7 +129,7 @@ static void log_line(struct run *r, const char *level, const char *echo, const c
 	json_object_set_new(o, "ts", json_real(t));
 	json_object_set_new(o, "level", json_string(level));
 	json_object_set_new(o, "step", json_string(step_id(r)));
-	json_object_set_new(o, "text", json_string(red));
+	json_object_set_new(o, "text", json_text(red));
 	if (echo)
 		json_object_set_new(o, "echo", json_string(echo));
 	/* the SQL apply's line per statement is frequent (core/hub.c: buffered on its way to the files) */

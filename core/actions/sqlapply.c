@@ -158,11 +158,13 @@ static int already_code(const struct pstep *s, unsigned code)
 	return 0;
 }
 
+/* The statement on one line, cut after about max bytes: never inside a UTF-8 sequence (a cut
+ * Chinese comment made the log line invalid UTF-8, and the event lost its text). */
 static char *oneline(const char *sql, size_t max)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int sp = 0;
-	for (const char *p = sql; *p && sb.len < max; p++) {
+	for (const char *p = sql; *p && (sb.len < max || ((unsigned char)*p & 0xC0) == 0x80); p++) {
 		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
 			if (!sp)
 				sb_addc(&sb, ' ');
