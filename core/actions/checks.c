@@ -147,14 +147,17 @@ static void check_command(struct run *r, const struct pcheck *c, struct outcome 
 		goto done;
 	}
 	if (code == 127) {
-		/* the shell's "not found": name the command itself */
-		const char *p = c->command;
+		/* the shell's "not found": name the command itself, its variables filled in (the
+		 * operator needs "openmldb-0.9.3/bin/openmldb", not "${NEW_HOME}/bin/openmldb") */
+		char *shown = run_expand(r, c->command, EXPAND_DISPLAY);
+		const char *p = shown ? shown : c->command;
 		while (*p == ' ')
 			p++;
 		size_t n = strcspn(p, " \t;|&");
 		char *word = xstrndup(p, n);
 		set_detail(o, 0, "%s: command not found", word);
 		free(word);
+		free(shown);
 		goto done;
 	}
 	if (c->expect_exit >= 0 && code != c->expect_exit) {

@@ -125,12 +125,14 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 	char *shown = run_expand(r, c->run, EXPAND_DISPLAY);
 	char key[32];
 	snprintf(key, sizeof key, "cmd%d", idx);
-	const char *title = c->title ? c->title : shown;
+	/* a title names the loop's host or endpoint too ("move the leaders off ${TABLET_ENDPOINT}") */
+	char *title_x = c->title ? run_expand(r, c->title, EXPAND_DISPLAY) : NULL;
+	const char *title = title_x ? title_x : c->title ? c->title : shown;
 	if (c->confirm) {
 		char *qid = xasprintf("%s.%d", s->id, idx);
 		if (c->optional && r->answers && !answers_get(r->answers, qid)) {
 			ev_item(r, key, title, "info", "optional, not run (no answer in the answers file)", "");
-			free(qid), free(cmd), free(shown);
+			free(qid), free(cmd), free(shown), free(title_x);
 			return STEP_OK;
 		}
 		static const struct ask_option yn[] = {{"yes", "Run it", 0}, {"no", "Do not run it", 0}};
@@ -138,34 +140,34 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 		char *a = run_ask(r, &q);
 		free(qid);
 		if (!a) {
-			free(cmd), free(shown);
+			free(cmd), free(shown), free(title_x);
 			return STEP_ABORT;
 		}
 		int yes = strcmp(a, "yes") == 0;
 		free(a);
 		if (!yes) {
 			ev_item(r, key, title, "info", "not run (the operator's choice)", "");
-			free(cmd), free(shown);
+			free(cmd), free(shown), free(title_x);
 			return STEP_OK;
 		}
 	}
 	if (guard_cmdline(r, cmd) < 0) {
 		ev_item(r, key, title, "fail", "refused in sandbox mode: the command names a path outside the sandbox", "");
-		free(cmd), free(shown);
+		free(cmd), free(shown), free(title_x);
 		return STEP_FAILED;
 	}
 	/* On another host: the command line goes to ssh as one word (core/remote.h). */
 	const char *host_t = c->host ? c->host : s->host;
 	char *host = host_t ? run_expand(r, host_t, EXPAND_PLAIN) : NULL;
 	if (host_t && !host) {
-		free(cmd), free(shown);
+		free(cmd), free(shown), free(title_x);
 		return STEP_FAILED;
 	}
 	char *cause = NULL;
 	char *wrapped = remote_wrap(host, cmd, c->pty, &cause);
 	if (!wrapped) {
 		ev_item(r, key, title, "fail", cause, "");
-		free(cause), free(host), free(cmd), free(shown);
+		free(cause), free(host), free(cmd), free(shown), free(title_x);
 		return STEP_FAILED;
 	}
 	free(cmd);
@@ -236,11 +238,11 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 					  u.failed_line ? ", failure reported in the output" : "",
 					  missing == 1 ? ", the expected success message is missing from the output" : "",
 					  missing == 2 ? ", the value to capture is missing from the output" : "");
-	ev_item(r, key, title, ok ? "pass" : "fail", detail, ok ? "" : "Read the log above (F3 opens the whole log).");
+	ev_item(r, key, title, ok ? "pass" : "fail", detail, ok ? "" : "Read its output in the log above (all of it: F3, or run.log in the run folder).");
 	if (ok)
 		sv_push_owned(&r->done_notes, host && *host ? xasprintf("ran on %s: %s (%s)", host, shown, detail)
 							   : xasprintf("ran: %s (%s)", shown, detail));
-	free(detail), free(cause), free(cmd), free(shown), free(host), free(success_re), free(fail_re);
+	free(detail), free(cause), free(cmd), free(shown), free(title_x), free(host), free(success_re), free(fail_re);
 	sb_free(&u.out);
 	if (u.has_ms)
 		regfree(&u.ms);
@@ -257,8 +259,10 @@ int act_command(struct run *r, const struct pstep *s)
 		char *shown = vars_expand(r->vars, s->commands[i].run, EXPAND_PLAN, NULL);
 		if (!shown)
 			shown = xstrdup(s->commands[i].run);
-		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, s->commands[i].title ? s->commands[i].title : "",
+		char *title = s->commands[i].title ? vars_expand(r->vars, s->commands[i].title, EXPAND_PLAN, NULL) : NULL;
+		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, title ? title : s->commands[i].title ? s->commands[i].title : "",
 			s->commands[i].confirm ? " (asks first)" : "", shown ? shown : "?");
+		free(title);
 		free(shown);
 	}
 	ev_body(r, sb_str(&plan));
@@ -278,7 +282,9 @@ int act_command(struct run *r, const struct pstep *s)
 		if (foreach_cmd_done(r, s->id, (int)i + 1)) {
 			char key[32];
 			snprintf(key, sizeof key, "cmd%zu", i + 1);
-			ev_item(r, key, c->title ? c->title : c->run, "pass", "done before in this iteration (journal)", "");
+			char *title = run_expand(r, c->title ? c->title : c->run, EXPAND_DISPLAY);
+			ev_item(r, key, title ? title : c->title ? c->title : c->run, "pass", "done before in this iteration (journal)", "");
+			free(title);
 			continue;
 		}
 		int rc = run_one(r, s, c, (int)i + 1);

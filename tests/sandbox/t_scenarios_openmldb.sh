@@ -43,6 +43,8 @@ t "release-missing: node1 and node2 passed, node3 failed" '[ $(iters hosts) -eq 
 t "release-missing: node3's new bin/openmldb was not found" \
 	'grep -qE "\[hosts\] .*openmldb-0\.9\.3/bin/openmldb: (not found|No such file)" "$run/run.log" && grep -qF "[fail] New release unpacked" "$run/run.log"'
 t "release-missing: the item says how to fix it on node3" 'grep -qF "\"fix\":\"Unpack the 0.9.3 release at openmldb-0.9.3 on node3.\"" "$run/events.jsonl"'
+t "release-missing: the check names the command not found with its variables filled in" \
+	'grep -qF "\"detail\":\"openmldb-0.9.3/bin/openmldb: command not found\"" "$run/events.jsonl" && ! grep -qF "\${NEW_HOME}/bin/openmldb: command" "$run/events.jsonl"'
 t "release-missing: node3's target-version check does not pass on node2's captured version" \
 	'grep -q "\"key\":\"i3.check5\",\"name\":\"It is the target version\",\"status\":\"fail\"" "$run/events.jsonl"'
 t "release-missing: nothing ran on the cluster" '! grep -q "cmd=showopstatus" "$run/run.log" && ! grep -qE "start\.sh (start|stop)" "$run/run.log"'
