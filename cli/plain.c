@@ -61,6 +61,7 @@ struct seen_item {
 struct seen_step {
 	char *id;
 	enum step_state state;
+	char *end_note;           /* the note a final state (done, failed, skipped) was printed with */
 	int have_prog;
 	uint64_t prog_ms;
 	int prog_decile;
@@ -176,7 +177,7 @@ static void seen_reset(struct plain *p)
 	p->items = NULL;
 	p->nitems = 0;
 	for (size_t i = 0; i < p->nsteps; i++)
-		free(p->steps[i].id), free(p->steps[i].body);
+		free(p->steps[i].id), free(p->steps[i].body), free(p->steps[i].end_note);
 	free(p->steps);
 	p->steps = NULL;
 	p->nsteps = 0;
@@ -284,6 +285,15 @@ static void print_step(struct plain *p, const json_t *o)
 	struct seen_step *ss = seen_step(p, s->id);
 	enum step_state old = ss->state;
 	ss->state = s->state;
+	if (s->state == ST_DONE || s->state == ST_FAILED || s->state == ST_SKIPPED) {
+		/* the engine says a failure again after its question is answered: once is enough,
+		 * unless it adds something ("rolled back") */
+		const char *note = s->note ? s->note : "";
+		if (old == s->state && ss->end_note && strcmp(ss->end_note, note) == 0)
+			return;
+		free(ss->end_note);
+		ss->end_note = xstrdup(note);
+	}
 	switch (s->state) {
 	case ST_RUNNING:
 	case ST_WAITING:
@@ -483,9 +493,15 @@ static void print_question(struct plain *p)
 	out_begin(p);
 	col(p, C_BOLD C_CYAN);
 	lit(p, "?  ");
-	txt(p, q->prompt && *q->prompt ? q->prompt : q->qid);
+	/* A prompt of several lines (an SQL error, then the statement): the first after "?", the
+	 * others indented under it, rather than a '?' where each newline was. */
+	const char *pr = q->prompt && *q->prompt ? q->prompt : q->qid;
+	const char *nl = strchr(pr, '\n');
+	txtn(p, pr, nl ? (size_t)(nl - pr) : strlen(pr));
 	col(p, C_OFF);
 	fputc('\n', p->out);
+	if (nl && nl[1])
+		block(p, "   ", NULL, nl + 1);
 	if (q->detail && *q->detail)
 		block(p, "   ", NULL, q->detail);
 	size_t n;

@@ -79,4 +79,5 @@ run_scenario() {
 	t "$name: no sanitizer report from the engine" 'no_sanitizer_report "$run"'
 	t "$name: the sandbox is gone, no process of it left" '[ ! -e "$run/sandbox" ] && ! pgrep -f "$run/sandbox" >/dev/null'
 	if [ $fail -gt 0 ]; then echo "$out" | tail -30; cat "$run/report.md" 2>/dev/null; fi
+	scen_out=$out   # what the plain front end printed, for the test's own checks
 }

@@ -25,6 +25,8 @@ t "v05-schema: no backup, no statement sent" '! stepstate "$run" backup running 
 
 # 2. COMPACT row format: the ALTER and four CREATEs go through, the 6th statement fails (1709).
 run_scenario sql-row-format 1
+t "sql-row-format: the plain failure question shows the statement on its own line, once FAILED" \
+	'grep -q "^?  upgrade-0.5.1-to-0.6.sql line 113 failed: ERROR 1709" <<<"$scen_out" && grep -q "^   CREATE TABLE \`kg_data_source\`" <<<"$scen_out" && [ $(grep -c "^   -- FAILED: sql-apply" <<<"$scen_out") -eq 1 ]'
 run=$(last_run)
 t "sql-row-format: the backup was taken first" 'stepstate "$run" backup done'
 t "sql-row-format: 5 statements applied, then the 6th (CREATE TABLE kg_data_source) failed with 1709" \
