@@ -473,7 +473,9 @@ static char *summary_text(struct run *r, const char *outcome)
 	}
 	if (r->risk_acknowledged)
 		sb_adds(&sb, "\nWARNING: the operator went on without a verified backup.\n");
-	if (r->prof->summary) {
+	/* the profile's closing words describe the upgrade done ("the previous compose file was moved
+	 * aside"): after a failure they would tell of things that did not happen */
+	if (r->prof->summary && !strcmp(outcome, "success")) {
 		char *t = vars_expand(r->vars, r->prof->summary, EXPAND_DISPLAY, NULL);
 		if (t)
 			sb_addf(&sb, "\n%s\n", t);

@@ -37,6 +37,7 @@ done
 # the ALTER's echo is cut inside a Chinese comment: the cut keeps whole characters, so the log
 # line is valid UTF-8 and keeps its text (a half character used to make the event lose it)
 t "every statement's log line has its text (the ALTER's too)" 'grep -q "\"text\":\"upgrade-0.5.1-to-0.6.sql:15: ALTER TABLE" "$run/events.jsonl" && ! grep "\"level\":\"sql\"" "$run/events.jsonl" | grep -qv "\"text\""'
+t "the profile's closing words end a successful run" 'grep -q "The KAG web UI is at http" <<<"$out"'
 t "run.log is valid UTF-8" 'iconv -f UTF-8 -t UTF-8 "$run/run.log" >/dev/null'
 root="$run/sandbox"
 calls="$root/sim/state/docker.calls"

@@ -15,6 +15,7 @@ stepstate() { grep -q "\"t\":\"step\",\"id\":\"$2\",\"state\":\"$3\"" "$1/events
 
 # 1. Installed from the v0.5 tag: the schema check stops the run before anything is changed.
 run_scenario v05-schema 1
+t "v05-schema: the profile's closing words (compose file moved aside) are not said after a failure" '! grep -q "The previous compose file was moved" <<<"$scen_out"'
 run=$(last_run)
 t "v05-schema: the env check failed" 'stepstate "$run" env-check failed'
 t "v05-schema: the log says it is a genuine v0.5 schema and that nothing was changed" \
