@@ -613,7 +613,7 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 		[SK_SQLAPPLY] = {"connection", "files", "already_applied"},
 		[SK_COPY] = {"source", "url", "sha256", "dest", "move_aside", "jar_class", "jar_version"},
 		[SK_TOKENSYNC] = {"connection", "query", "files", "capture", "capture_prefix"},
-		[SK_COMMAND] = {"commands"},
+		[SK_COMMAND] = {"commands", "reads_only"},
 	};
 	const char *allowed[24];
 	size_t na = 0;
@@ -682,6 +682,7 @@ static void load_step(struct yerrs *e, const struct ynode *m, struct pstep *s)
 		break;
 	case SK_COMMAND:
 		load_commands(e, m, s);
+		s->reads_only = yget_bool(e, m, "reads_only", 0);
 		break;
 	default:
 		break;

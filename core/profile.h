@@ -161,6 +161,7 @@ struct pstep {
 	char *id, *title, *help, *when;
 	enum step_kind kind;
 	int destructive;            /* needs a verified backup (or a typed acknowledgement) first */
+	int reads_only;             /* a command step that only reads (status, lists): a roll-back has nothing to undo */
 	struct pos at;
 	/* precautions / checklist */
 	struct strvec items;        /* the text of each item */

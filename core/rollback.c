@@ -669,7 +669,8 @@ int run_step_reversible(const struct run *r, size_t i)
 	case SK_TOKENSYNC:
 		return backed;
 	case SK_COMMAND:
-		return 0;
+		/* what a command changed cannot be undone, unless the profile says it changes nothing */
+		return s->reads_only;
 	default:
 		/* no effect of their own (checks, questions, the backup itself writes only new files) */
 		return !s->destructive || backed;

@@ -38,6 +38,7 @@ t "the plain front end prints each host's checks" '[ $(echo "$out" | grep -c "ok
 t "run.log says what was answered, and who answered" 'grep -q "\[writes\] answered .* (answers file): " "$run/run.log"'
 t "run.log repeats outcomes and notes, not plans" '! grep -q "\[todo\]" "$run/run.log" && grep -q "\[precautions\] Rehearse on a test cluster" "$run/run.log"'
 t "command titles name the loop's endpoint (no \${...} left)" 'grep -qF "[pass] pre-upgrade: move the leaders off 172.24.4.40:10921" "$run/run.log" && ! grep -qF "\${TABLET_ENDPOINT}" "$run/events.jsonl"'
+t "a reads_only step is no point of no return; the nameservers are" 'grep -q "\"id\":\"cluster-before\",\"state\":\"running\".*\"reversible\":true" "$run/events.jsonl" && grep -q "\"id\":\"nameservers\",\"state\":\"running\".*\"reversible\":false" "$run/events.jsonl"'
 t "the rail note names the iteration" 'grep -q "\"state\":\"running\",\"note\":\"2/3 node2=172.24.4.40:10921\"" "$run/events.jsonl"'
 t "commands ran on the hosts through ssh in batch mode" 'grep -q "ssh -o BatchMode=yes" "$run/run.log" || grep -q "\[node3\] bash" "$run/run.log"'
 t "auto_failover read from the CLI output" 'grep -q "AUTO_FAILOVER = false" "$run/run.log"'
