@@ -111,7 +111,7 @@ static int do_no_process(struct run *r, const struct pcheck *c, char **detail)
 {
 	char *pat = run_expand(r, c->no_process, EXPAND_PLAIN);
 	regex_t re;
-	if (!pat || regcomp(&re, pat, REG_EXTENDED | REG_NOSUB) != 0) {
+	if (!pat || regcomp(&re, pat, REG_EXTENDED) != 0) {
 		*detail = xasprintf("bad pattern /%s/", pat ? pat : "?");
 		free(pat);
 		return 0;
@@ -138,9 +138,31 @@ static int do_no_process(struct run *r, const struct pcheck *c, char **detail)
 		for (size_t i = 0; i + 1 < len; i++)
 			if (buf[i] == '\0')
 				buf[i] = ' ';
-		if (regexec(&re, buf, 0, NULL, 0) == 0) {
-			if (n < 3)
-				sb_addf(&found, "%s%ld %.80s", n ? "; " : "", (long)pid, buf);
+		regmatch_t m[1];
+		if (regexec(&re, buf, 1, m, 0) == 0) {
+			if (n < 3) {
+				/* the program, then the words the match is in: a java command line is long,
+				 * and its start alone does not say which installation still runs */
+				size_t prog = strcspn(buf, " "), ws = (size_t)m[0].rm_so, we = (size_t)m[0].rm_eo;
+				while (ws > 0 && buf[ws - 1] != ' ')
+					ws--;
+				if (we > ws && buf[we - 1] == ' ')
+					we--;   /* a pattern may end with the blank after the value */
+				while (we < len && buf[we] && buf[we] != ' ')
+					we++;
+				const char *cut = "";
+				if (we - ws > 160) {   /* the end names the installation: keep it */
+					ws = we - 160;
+					cut = "…";
+				}
+				if (prog > 60)
+					prog = 60;
+				if (ws <= prog + 1)
+					sb_addf(&found, "%s%ld %.*s", n ? "; " : "", (long)pid, (int)we, buf);
+				else
+					sb_addf(&found, "%s%ld %.*s … %s%.*s", n ? "; " : "", (long)pid, (int)prog, buf, cut,
+						(int)(we - ws), buf + ws);
+			}
 			n++;
 		}
 		free(buf);

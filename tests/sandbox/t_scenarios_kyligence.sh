@@ -16,7 +16,7 @@ run_scenario process-left 1
 run=$(last_run)
 t "process-left: kylin.sh stop said it was not running" 'grep -q "out   \[stop\] Kylin is not running" "$run/run.log" && step_state stop done'
 t "process-left: the stopped step failed on the 3.3.1 java process" \
-	'step_state stopped failed && grep -qE "No Kyligence Enterprise process left\",\"status\":\"fail\",\"detail\":\"1 process still running: [0-9]+ java [^\"]*-DKYLIN_HOME=" "$run/events.jsonl"'
+	'step_state stopped failed && grep -qE "No Kyligence Enterprise process left\",\"status\":\"fail\",\"detail\":\"1 process still running: [0-9]+ java [^\"]*-DKYLIN_HOME=[^\" ]*/sandbox/opt/kylin\"" "$run/events.jsonl"'
 t "process-left: nothing after it ran (no backup, no upgrade.sh)" '! step_state backup-metadata running && ! grep -q "upgrade.sh" "$run/run.log"'
 
 # 2. 36 G of segments (108 G with replicas), 64 G free on HDFS
