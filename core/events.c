@@ -338,7 +338,10 @@ char *run_ask(struct run *r, const struct ask *q)
 		json_t *jv = json_string(ans);
 		char *v = jv ? json_dumps(jv, JSON_ENCODE_ANY) : xstrdup("\"?\"");
 		char *red = redactor_apply(r->red, v);
-		run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\"", q->qid, red, by);
+		if (r->iter)   /* which loop iteration asked: the same question comes once per host */
+			run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\",\"iter\":%zu", q->qid, red, by, r->iter);
+		else
+			run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\"", q->qid, red, by);
 		free(red);
 		free(v);
 		json_decref(jv);

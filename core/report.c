@@ -23,7 +23,8 @@
 struct step_info {
 	const char *state;          /* not reached | running | done | failed | skipped | skipped (condition) */
 	double t0, t1;              /* first enter, last end (0: none) */
-	int failures;               /* times the step reported a failure */
+	int failures;               /* times the step failed (a retry that fails again counts again) */
+	int said_failed;            /* its last step event said failed */
 	struct strvec problems;     /* what failed, as the events said it */
 };
 
@@ -154,7 +155,10 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 			int differs = g && strcmp(g, val) != 0;
 			ndec++;
 			ndiffer += differs;
-			char *c1 = cell(step), *c2 = cell(qid), *c3 = cell(val), *c4 = cell(g ? g : "");
+			json_int_t iter = json_integer_value(json_object_get(o, "iter"));
+			char *qn = iter ? xasprintf("%s (loop %lld)", qid, (long long)iter) : xstrdup(qid);
+			char *c1 = cell(step), *c2 = cell(qn), *c3 = cell(val), *c4 = cell(g ? g : "");
+			free(qn);
 			sb_addf(&dec, "| %s | %s | %s | %s | %s | %s |\n", c1, c2, c3, by, g ? c4 : "(none)",
 			        !g ? "" : differs ? "**differs**" : "same");
 			free(c1), free(c2), free(c3), free(c4);
@@ -199,14 +203,20 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 		const char *t = jstr(o, "t");
 		if (json_object_get(o, "level")) {      /* a log line */
 			int k = step_index(p, jstr(o, "step"));
-			if (k >= 0 && !strcmp(jstr(o, "level"), "error"))
+			/* an item's outcome repeated in the log is counted once, as the item */
+			if (k >= 0 && !strcmp(jstr(o, "level"), "error") && !json_object_get(o, "echo"))
 				push_unique(&si[k].problems, jstr(o, "text"));
 			if (exp_msg && k >= 0 && (exp_k0 < 0 || k == exp_k0) && strstr(jstr(o, "text"), exp_msg))
 				out_found = 1;
-		} else if (!strcmp(t, "step") && !strcmp(jstr(o, "state"), "failed")) {
+		} else if (!strcmp(t, "step")) {
+			/* a failure is said again after its question is answered: one failure, until the
+			 * step runs again (a retry) */
 			int k = step_index(p, jstr(o, "id"));
-			if (k >= 0)
+			int failed = !strcmp(jstr(o, "state"), "failed");
+			if (k >= 0 && failed && !si[k].said_failed)
 				si[k].failures++;
+			if (k >= 0)
+				si[k].said_failed = failed;
 		} else if (!strcmp(t, "item") && !strcmp(jstr(o, "status"), "fail")) {
 			int k = step_index(p, jstr(o, "step"));
 			if (k >= 0) {
