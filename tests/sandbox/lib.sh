@@ -58,9 +58,12 @@ check_list() {
 # answers; checks the exit code, the report (expected outcome met, no mistakes) and leftovers.
 run_scenario() {
 	local name=$1 want=$2; shift 2
-	local t0=$(date +%s) out rc run
+	local t0=$(date +%s) out rc run before
+	before=$(last_run)
 	out=$(timeout 300 "$bin" sandbox "$profile" --plain --golden --scenario "$name" "$@" </dev/null 2>&1); rc=$?
 	run=$(last_run)
+	# an engine that stopped before making its run folder must not be judged by the previous one
+	t "$name: the run has a folder of its own" '[ -n "$run" ] && [ "$run" != "$before" ]'
 	wait_engine "$run"
 	if grep -q "starting the private mariadbd: mariadb-install-db exited" <<<"$out"; then
 		# an infrastructure hiccup (seen under parallel load), not the scenario: once more
