@@ -511,13 +511,13 @@ int engine_run(const struct engine_opts *o)
 	char *sock = xasprintf("%s/engine.sock", r->run_dir);
 	char *events = xasprintf("%s/events.jsonl", r->run_dir);
 	r->log_path = xasprintf("%s/run.log", r->run_dir);
+	r->sandbox = o->sandbox;   /* before the hub: its first hello (events.jsonl) says it */
 	r->hub = hub_start(r, sock, events, r->log_path, &cause);
 	free(events);
 	if (!r->hub || !r->jr) {
 		fprintf(stderr, "upwiz engine: %s\n", cause ? cause : "cannot start");
 		return EXIT_FAILED;
 	}
-	r->sandbox = o->sandbox;
 	if (o->sandbox)
 		hub_set_alone_max(r->hub, o->alone_max_s);
 	hub_catch_signals(r->hub);
