@@ -376,7 +376,7 @@ int dump_database(const struct dump_opts *o, dump_progress_fn progress, void *ud
 	int rc = -1, fd = -1, reader = 0;
 	struct readback rb;
 	memset(&rb, 0, sizeof rb);
-	rb.rfd = rb.efd = -1;
+	rb.efd = -1;   /* rb.rfd is set by the open below on every path */
 	pthread_mutex_init(&rb.lock, NULL);
 	rb.buf = xmalloc(CHUNK);
 	pthread_t tid;
