@@ -34,8 +34,8 @@ struct dump_result {
 	unsigned long dump_ms, sync_ms, facts_ms;
 };
 
-/* Called on the caller's thread, bytes_done growing: every 20 ms while mariadb-dump runs (the
- * file's size), then as what is left is read back, and once at the end with the total.
+/* Called on the caller's thread, bytes_done never decreasing: every 20 ms while mariadb-dump runs
+ * (the file's size), then as what is left is read back, and once at the end with the total.
  * line: the text of the latest "-- Table structure for table `x`" / "-- Dumping data for table `x`" comment
  * read back so far, without its "-- ", or NULL before the first; borrowed, valid during the call.
  * bytes_estimate: information_schema data_length sum (0 if unknown). */

@@ -117,8 +117,9 @@ void fault_delay(const char *site);
  * Addition: action faults (sandbox scenarios). The nth call of fault_hit(site) (1-based) first
  * calls fn(site, ud) once (e.g. kill the database, hang up the UI), then goes on as usual.
  * At most 8 hooks; set them before worker threads start. fault_hooks_clear() forgets them all.
- * Sites: "dump" and "tarball" (each chunk written), "http_write", "sql_stmt" (each statement
- * the SQL apply step is about to send), "step:ID" (a step about to run).
+ * Sites: "dump" (each 16 KiB of the dump read back), "tarball" (each chunk written),
+ * "http_write", "sql_stmt" (each statement the SQL apply step is about to send), "step:ID" (a
+ * step about to run).
  */
 void fault_on(const char *site, long n, void (*fn)(const char *site, void *ud), void *ud);
 void fault_hooks_clear(void);
