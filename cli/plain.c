@@ -286,8 +286,8 @@ static void print_step(struct plain *p, const json_t *o)
 	enum step_state old = ss->state;
 	ss->state = s->state;
 	if (s->state == ST_DONE || s->state == ST_FAILED || s->state == ST_SKIPPED) {
-		/* the engine says a failure again after its question is answered: once is enough,
-		 * unless it adds something ("rolled back") */
+		/* the engine says a final state again only with a new note ("rolled back"): print
+		 * that, never the same line twice */
 		const char *note = s->note ? s->note : "";
 		if (old == s->state && ss->end_note && strcmp(ss->end_note, note) == 0)
 			return;

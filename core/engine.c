@@ -712,6 +712,7 @@ int engine_run(const struct engine_opts *o)
 			(void)fault_hit(site);   /* sandbox scenarios act here (the UI hung up as a step starts) */
 		}
 		int res, rolled_back = 0;
+		int said_failed = 0;   /* "failed" was sent before the question: the end sends it again only with a note */
 		for (;;) {
 			res = foreach_run(r, s, run_step);
 			/* roll-back chosen at a failure inside the step; not confirmed: the step failed */
@@ -720,6 +721,7 @@ int engine_run(const struct engine_opts *o)
 			if (res != STEP_FAILED && res != STEP_UNDO)
 				break;
 			ev_step(r, s->id, "failed", NULL);
+			said_failed = 1;
 			char *fq = xasprintf("%s.failed", s->id);
 			int c;
 			/* undo: roll the run back (core/rollback.c); not confirmed or incomplete: ask again */
@@ -729,6 +731,7 @@ int engine_run(const struct engine_opts *o)
 			if (rolled_back)
 				break;
 			if (c == 'r') {
+				said_failed = 0;
 				ev_step(r, s->id, "running", "retry");
 				continue;
 			}
@@ -766,7 +769,8 @@ int engine_run(const struct engine_opts *o)
 			code = EXIT_REFUSED;
 			break;
 		} else {
-			ev_step(r, s->id, "failed", r->abort_requested ? "aborted" : NULL);
+			if (!said_failed || r->abort_requested)
+				ev_step(r, s->id, "failed", r->abort_requested ? "aborted" : NULL);
 			run_journal(r, "step_failed", "");
 			outcome = r->abort_requested ? "aborted" : "failed";
 			code = EXIT_FAILED;

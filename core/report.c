@@ -209,8 +209,8 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 			if (exp_msg && k >= 0 && (exp_k0 < 0 || k == exp_k0) && strstr(jstr(o, "text"), exp_msg))
 				out_found = 1;
 		} else if (!strcmp(t, "step")) {
-			/* a failure is said again after its question is answered: one failure, until the
-			 * step runs again (a retry) */
+			/* a failure is a step entering "failed"; the engine says it again only with a new
+			 * note ("rolled back", "aborted"), which is the same failure (docs/PROTOCOL.md) */
 			int k = step_index(p, jstr(o, "id"));
 			int failed = !strcmp(jstr(o, "state"), "failed");
 			if (k >= 0 && failed && !si[k].said_failed)

@@ -35,6 +35,8 @@ run=$(last_run)
 t "driver-lost: upgrade.sh finished, then the start step failed" \
 	'step_state upgrade done && step_state start failed && grep -q "out   \[start\] ERROR: Kylin failed to start, please check .*/opt/kylin/logs/kylin.log" "$run/run.log"'
 t "driver-lost: verify was never reached" '! step_state verify running'
+t "driver-lost: the start step's failure is said once, before its question, not again at the abort" \
+	'[ $(grep -c "\"t\":\"step\",\"id\":\"start\",\"state\":\"failed\"" "$run/events.jsonl") -eq 1 ] && grep -q "\"qid\":\"start.failed\",\"value\":\"abort\"" "$run/journal.jsonl"'
 
 # the same, kept: the world as the trainee finds it, and the differs' fix and roll-back work in it
 out=$(timeout 300 "$bin" sandbox "$profile" --plain --golden --scenario driver-lost --keep </dev/null 2>&1); rc=$?
