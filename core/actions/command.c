@@ -117,67 +117,78 @@ static int guard_cmdline(struct run *r, const char *cmd)
 	return bad ? -1 : 0;
 }
 
+/* What a command is called on its line: its title, or without one its command line, with the
+ * loop's host or endpoint filled in ("move the leaders off ${TABLET_ENDPOINT}"); the raw text when
+ * it cannot be. Caller frees. */
+static char *cmd_title(struct run *r, const struct pcommand *c)
+{
+	const char *t = c->title ? c->title : c->run;
+	char *x = run_expand(r, t, EXPAND_DISPLAY);
+	return x ? x : xstrdup(t);
+}
+
+/* The plan's text: a value an earlier command captures is not known yet and stays ${NAME}. Caller frees. */
+static char *plan_text(struct run *r, const char *t)
+{
+	char *x = vars_expand(r->vars, t, EXPAND_PLAN, NULL);
+	return x ? x : xstrdup(t);
+}
+
 static int run_one(struct run *r, const struct pstep *s, const struct pcommand *c, int idx)
 {
 	char *cmd = run_expand(r, c->run, EXPAND_SHELL);
 	if (!cmd)
 		return STEP_FAILED;
-	char *shown = run_expand(r, c->run, EXPAND_DISPLAY);
+	int ret = STEP_FAILED;
+	char *shown = run_expand(r, c->run, EXPAND_DISPLAY), *title = cmd_title(r, c);
+	char *host = NULL, *cause = NULL, *success_re = NULL, *fail_re = NULL, *detail = NULL;
+	struct cmd_ud u = {.r = r, .out = STRBUF_INIT};
 	char key[32];
 	snprintf(key, sizeof key, "cmd%d", idx);
-	/* a title names the loop's host or endpoint too ("move the leaders off ${TABLET_ENDPOINT}") */
-	char *title_x = c->title ? run_expand(r, c->title, EXPAND_DISPLAY) : NULL;
-	const char *title = title_x ? title_x : c->title ? c->title : shown;
 	if (c->confirm) {
 		char *qid = xasprintf("%s.%d", s->id, idx);
 		if (c->optional && r->answers && !answers_get(r->answers, qid)) {
 			ev_item(r, key, title, "info", "optional, not run (no answer in the answers file)", "");
-			free(qid), free(cmd), free(shown), free(title_x);
-			return STEP_OK;
+			free(qid);
+			ret = STEP_OK;
+			goto out;
 		}
 		static const struct ask_option yn[] = {{"yes", "Run it", 0}, {"no", "Do not run it", 0}};
 		struct ask q = {.qid = qid, .kind = "choice", .prompt = title, .detail = shown, .options = yn, .noptions = 2, .def = "no"};
 		char *a = run_ask(r, &q);
 		free(qid);
 		if (!a) {
-			free(cmd), free(shown), free(title_x);
-			return STEP_ABORT;
+			ret = STEP_ABORT;
+			goto out;
 		}
 		int yes = strcmp(a, "yes") == 0;
 		free(a);
 		if (!yes) {
 			ev_item(r, key, title, "info", "not run (the operator's choice)", "");
-			free(cmd), free(shown), free(title_x);
-			return STEP_OK;
+			ret = STEP_OK;
+			goto out;
 		}
 	}
 	if (guard_cmdline(r, cmd) < 0) {
 		ev_item(r, key, title, "fail", "refused in sandbox mode: the command names a path outside the sandbox", "");
-		free(cmd), free(shown), free(title_x);
-		return STEP_FAILED;
+		goto out;
 	}
 	/* On another host: the command line goes to ssh as one word (core/remote.h). */
 	const char *host_t = c->host ? c->host : s->host;
-	char *host = host_t ? run_expand(r, host_t, EXPAND_PLAIN) : NULL;
-	if (host_t && !host) {
-		free(cmd), free(shown), free(title_x);
-		return STEP_FAILED;
-	}
-	char *cause = NULL;
+	if (host_t && !(host = run_expand(r, host_t, EXPAND_PLAIN)))
+		goto out;
 	char *wrapped = remote_wrap(host, cmd, c->pty, &cause);
 	if (!wrapped) {
 		ev_item(r, key, title, "fail", cause, "");
-		free(cause), free(host), free(cmd), free(shown), free(title_x);
-		return STEP_FAILED;
+		goto out;
 	}
 	free(cmd);
 	cmd = wrapped;
-	char *success_re = c->success_match ? run_expand(r, c->success_match, EXPAND_PLAIN) : NULL;
-	char *fail_re = c->fail_match ? run_expand(r, c->fail_match, EXPAND_PLAIN) : NULL;
+	success_re = c->success_match ? run_expand(r, c->success_match, EXPAND_PLAIN) : NULL;
+	fail_re = c->fail_match ? run_expand(r, c->fail_match, EXPAND_PLAIN) : NULL;
 	char *where = host && *host ? xasprintf("on %s: %s", host, shown) : xstrdup(shown);
 	ev_item(r, key, title, "run", where, "");
 	free(where);
-	struct cmd_ud u = {.r = r, .out = STRBUF_INIT};
 	u.has_ms = c->milestone && regcomp(&u.ms, c->milestone, REG_EXTENDED) == 0;
 	u.has_fail = fail_re && regcomp(&u.fail, fail_re, REG_EXTENDED) == 0;
 	if (host && *host)
@@ -233,35 +244,34 @@ static int run_one(struct run *r, const struct pstep *s, const struct pcommand *
 		free(q);
 	} else
 		run_journal(r, "command", "\"index\":%d,\"exit\":%d,\"ok\":%s", idx, exit_code, ok ? "true" : "false");
-	char *detail = rc < 0 ? xasprintf("%s", cause ? cause : "could not run")
-			      : xasprintf("exit %d in %.1f s%s%s%s", exit_code, secs,
-					  u.failed_line ? ", failure reported in the output" : "",
-					  missing == 1 ? ", the expected success message is missing from the output" : "",
-					  missing == 2 ? ", the value to capture is missing from the output" : "");
+	detail = rc < 0 ? xasprintf("%s", cause ? cause : "could not run")
+			: xasprintf("exit %d in %.1f s%s%s%s", exit_code, secs,
+				    u.failed_line ? ", failure reported in the output" : "",
+				    missing == 1 ? ", the expected success message is missing from the output" : "",
+				    missing == 2 ? ", the value to capture is missing from the output" : "");
 	ev_item(r, key, title, ok ? "pass" : "fail", detail, ok ? "" : "Read its output in the log above (all of it: F3, or run.log in the run folder).");
 	if (ok)
 		sv_push_owned(&r->done_notes, host && *host ? xasprintf("ran on %s: %s (%s)", host, shown, detail)
 							   : xasprintf("ran: %s (%s)", shown, detail));
-	free(detail), free(cause), free(cmd), free(shown), free(title_x), free(host), free(success_re), free(fail_re);
+	ret = ok ? STEP_OK : STEP_FAILED;
+out:
+	free(detail), free(cause), free(cmd), free(shown), free(title), free(host), free(success_re), free(fail_re);
 	sb_free(&u.out);
 	if (u.has_ms)
 		regfree(&u.ms);
 	if (u.has_fail)
 		regfree(&u.fail);
-	return ok ? STEP_OK : STEP_FAILED;
+	return ret;
 }
 
 int act_command(struct run *r, const struct pstep *s)
 {
 	struct strbuf plan = STRBUF_INIT;
 	for (size_t i = 0; i < s->ncommands; i++) {
-		/* a value an earlier command captures is not known yet: it stays ${NAME} */
-		char *shown = vars_expand(r->vars, s->commands[i].run, EXPAND_PLAN, NULL);
-		if (!shown)
-			shown = xstrdup(s->commands[i].run);
-		char *title = s->commands[i].title ? vars_expand(r->vars, s->commands[i].title, EXPAND_PLAN, NULL) : NULL;
-		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, title ? title : s->commands[i].title ? s->commands[i].title : "",
-			s->commands[i].confirm ? " (asks first)" : "", shown ? shown : "?");
+		char *shown = plan_text(r, s->commands[i].run);
+		char *title = s->commands[i].title ? plan_text(r, s->commands[i].title) : NULL;
+		sb_addf(&plan, "%zu. %s%s\n   $ %s\n", i + 1, title ? title : "", s->commands[i].confirm ? " (asks first)" : "",
+			shown);
 		free(title);
 		free(shown);
 	}
@@ -282,8 +292,8 @@ int act_command(struct run *r, const struct pstep *s)
 		if (foreach_cmd_done(r, s->id, (int)i + 1)) {
 			char key[32];
 			snprintf(key, sizeof key, "cmd%zu", i + 1);
-			char *title = run_expand(r, c->title ? c->title : c->run, EXPAND_DISPLAY);
-			ev_item(r, key, title ? title : c->title ? c->title : c->run, "pass", "done before in this iteration (journal)", "");
+			char *title = cmd_title(r, c);
+			ev_item(r, key, title, "pass", "done before in this iteration (journal)", "");
 			free(title);
 			continue;
 		}
