@@ -177,9 +177,9 @@ void ev_item(struct run *r, const char *key, const char *name, const char *statu
 	 * a plan (todo) and work under way (run) do not, the outcome that follows does. The line says
 	 * it repeats an item, so a front end that prints items itself (--plain) shows it once. */
 	if (strcmp(status, "run") != 0 && strcmp(status, "todo") != 0) {
-		int note = strcmp(status, "info") == 0;
-		char *text = xasprintf("%s%s%s%s%s%s", note ? "" : "[", note ? "" : status, note ? "" : "] ", name,
-				       detail && *detail ? ": " : "", detail ? detail : "");
+		const char *sep = detail && *detail ? ": " : "", *d = detail ? detail : "";
+		char *text = strcmp(status, "info") == 0 ? xasprintf("%s%s%s", name, sep, d)   /* a note: no [status] */
+		                                         : xasprintf("[%s] %s%s%s", status, name, sep, d);
 		log_line(r, strcmp(status, "fail") == 0 ? "error" : strcmp(status, "warn") == 0 ? "warn" : "info", "item", text);
 		free(text);
 	}
@@ -334,19 +334,25 @@ char *run_ask(struct run *r, const struct ask *q)
 		put_str(r, a, "value", ans);
 	json_object_set_new(a, "by", json_string(by));
 	ev_send(r, a, 0);
-	if (!secret) {
-		json_t *jv = json_string(ans);
-		char *v = jv ? json_dumps(jv, JSON_ENCODE_ANY) : xstrdup("\"?\"");
-		char *red = redactor_apply(r->red, v);
-		if (r->iter)   /* which loop iteration asked: the same question comes once per host */
-			run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\",\"iter\":%zu", q->qid, red, by, r->iter);
-		else
-			run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\"", q->qid, red, by);
+	{
+		/* the journal: the value as JSON, redacted (masked whole when secret), and which loop
+		 * iteration asked (the same question comes once per host) */
+		char *red;
+		if (secret)
+			red = xstrdup("\"********\"");
+		else {
+			json_t *jv = json_string(ans);
+			char *v = jv ? json_dumps(jv, JSON_ENCODE_ANY) : xstrdup("\"?\"");
+			red = redactor_apply(r->red, v);
+			free(v);
+			json_decref(jv);
+		}
+		char iter[40] = "";
+		if (r->iter)
+			snprintf(iter, sizeof iter, ",\"iter\":%zu", r->iter);
+		run_journal(r, "answer", "\"qid\":\"%s\",\"value\":%s,\"by\":\"%s\"%s", q->qid, red, by, iter);
 		free(red);
-		free(v);
-		json_decref(jv);
-	} else
-		run_journal(r, "answer", "\"qid\":\"%s\",\"value\":\"********\",\"by\":\"%s\"", q->qid, by);
+	}
 	/* The log tells what was chosen too (support reads run.log after the night); a front end
 	 * that echoes the operator's typing (--plain) skips it. */
 	if (!secret) {
