@@ -802,20 +802,21 @@ end:
 			free(why);
 			report_free(&rep);
 		}
+#ifdef HAVE_WORLD
+		/* before the end is said: a front end leaves at the end, and a trainee who then deletes
+		 * the state folder must not leave the world's services running */
+		if (have_world) {
+			ev_log(r, "info", o->keep ? "stopping the sandbox's processes; its files stay under %s" : "removing the sandbox %s",
+			       world.root);
+			fault_hooks_clear();   /* the scenario's hooks point at the world */
+			world_teardown(&world, o->keep);
+		}
+#endif
 		finish(r, outcome, code, sum);
 		free(sum);
 	}
 	if (target)
 		write_meta(r, target, target_sha, outcome, started);
-#ifdef HAVE_WORLD
-	if (have_world) {
-		char *root = xstrdup(world.root);
-		ev_log(r, "info", o->keep ? "stopping the sandbox's processes; its files stay under %s" : "removing the sandbox %s", root);
-		fault_hooks_clear();   /* the scenario's hooks point at the world */
-		world_teardown(&world, o->keep);
-		free(root);
-	}
-#endif
 	/* Let front ends read the end; an unattended run with none attached ends at once. */
 	if (hub_clients(r->hub) > 0)
 		hub_wait_idle(r->hub, (o->linger_s > 0 ? o->linger_s : 3600) * 1000);

@@ -56,12 +56,16 @@ check_list() {
 }
 # run_scenario NAME EXPECTED_EXIT [extra args...]: runs the scenario unattended with its golden
 # answers; checks the exit code, the report (expected outcome met, no mistakes) and leftovers.
+# world_left RUN: 1 when the run's sandbox folder or a process of it is there, else 0
+world_left() { { [ -e "$1/sandbox" ] || pgrep -f "$1/sandbox" >/dev/null; } && echo 1 || echo 0; }
 run_scenario() {
 	local name=$1 want=$2; shift 2
 	local t0=$(date +%s) out rc run before
 	before=$(last_run)
 	out=$(timeout 300 "$bin" sandbox "$profile" --plain --golden --scenario "$name" "$@" </dev/null 2>&1); rc=$?
 	run=$(last_run)
+	# the world is torn down before the end is said: nothing of it is left when the front end returns
+	local left_at_exit=$(world_left "$run")
 	# an engine that stopped before making its run folder must not be judged by the previous one
 	t "$name: the run has a folder of its own" '[ -n "$run" ] && [ "$run" != "$before" ]'
 	wait_engine "$run"
@@ -71,6 +75,7 @@ run_scenario() {
 		rm -rf "$run/sandbox"
 		out=$(timeout 300 "$bin" sandbox "$profile" --plain --golden --scenario "$name" "$@" </dev/null 2>&1); rc=$?
 		run=$(last_run)
+		left_at_exit=$(world_left "$run")
 		wait_engine "$run"
 	fi
 	echo "== $name: exit $rc in $(( $(date +%s) - t0 )) s ($run)"
@@ -81,6 +86,8 @@ run_scenario() {
 	[ "$want" = 129 ] || t "$name: the screen shows the report and its path" 'grep -q "TRAINEE REPORT - scenario $name" <<<"$out" && grep -qF "Report for the trainer: $run/report.md" <<<"$out"'
 	t "$name: no sanitizer report from the engine" 'no_sanitizer_report "$run"'
 	t "$name: the sandbox is gone, no process of it left" '[ ! -e "$run/sandbox" ] && ! pgrep -f "$run/sandbox" >/dev/null'
+	# (129: the front end hung up on purpose, the engine goes on alone)
+	[ "$want" = 129 ] || t "$name: the sandbox was already gone when the front end returned" '[ $left_at_exit -eq 0 ]'
 	if [ $fail -gt 0 ]; then echo "$out" | tail -30; cat "$run/report.md" 2>/dev/null; fi
 	scen_out=$out   # what the plain front end printed, for the test's own checks
 }
