@@ -121,7 +121,11 @@ int foreach_run(struct run *r, const struct pstep *s, step_fn fn)
 		free(note);
 		ev_item(r, key, name, "run", "", "");
 		ev_progress(r, (double)k, (double)items.n, "", name);
-		run_journal(r, "iter_enter", "\"index\":%zu", k + 1);
+		{
+			char *js = json_str(items.v[k]);   /* the host or endpoint: the report names it */
+			run_journal(r, "iter_enter", "\"index\":%zu,\"item\":%s", k + 1, js);
+			free(js);
+		}
 		char *scope = xasprintf("%zu=%s", k + 1, items.v[k]);
 		vars_set(r->vars, FOREACH_SCOPE_VAR, scope, 0);
 		free(scope);

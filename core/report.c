@@ -84,6 +84,9 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 	size_t ndec = 0, ndiffer = 0;
 	double run_t0 = 0, run_t1 = 0;
 	int backup_failed_step = -1, destructive_after_backup_fail = 0;
+	char *iter_item = NULL;                   /* the loop iteration under way: its step, number, item */
+	int iter_step_k = -1;
+	json_int_t iter_index = 0;
 
 	/* ---- the journal */
 	char *jpath = xasprintf("%s/journal.jsonl", in->run_dir);
@@ -131,6 +134,11 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 				push_unique(&mistakes, m);
 				free(m);
 			}
+		} else if (!strcmp(t, "iter_enter")) {
+			/* the loop's item (a host, an endpoint): its questions name it */
+			free(iter_item);
+			iter_item = xstrdup(jstr(o, "item"));
+			iter_step_k = k, iter_index = json_integer_value(json_object_get(o, "index"));
 		} else if (!strcmp(t, "override")) {
 			long long nf = json_integer_value(json_object_get(o, "failed"));
 			char *m = xasprintf("Ignored %lld failed check%s at '%s' and went on.", nf, nf == 1 ? "" : "s", step);
@@ -156,7 +164,9 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 			ndec++;
 			ndiffer += differs;
 			json_int_t iter = json_integer_value(json_object_get(o, "iter"));
-			char *qn = iter ? xasprintf("%s (loop %lld)", qid, (long long)iter) : xstrdup(qid);
+			int named = iter && k == iter_step_k && iter == iter_index && iter_item && *iter_item;
+			char *qn = named ? xasprintf("%s (loop %lld: %s)", qid, (long long)iter, iter_item)
+			           : iter ? xasprintf("%s (loop %lld)", qid, (long long)iter) : xstrdup(qid);
 			char *c1 = cell(step), *c2 = cell(qn), *c3 = cell(val), *c4 = cell(g ? g : "");
 			free(qn);
 			sb_addf(&dec, "| %s | %s | %s | %s | %s | %s |\n", c1, c2, c3, by, g ? c4 : "(none)",
@@ -177,6 +187,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 		json_decref(o);
 	}
 	sv_free(&lines);
+	free(iter_item);
 	if (backup_failed_step >= 0 && !strcmp(si[backup_failed_step].state, "failed")) {
 		if (destructive_after_backup_fail)
 			push_unique(&mistakes, "The backup failed and the run went on to change data anyway.");

@@ -20,7 +20,7 @@ run_scenario tablet-pid-lost 1
 run=$(last_run)
 t "tablet-pid-lost: the tablets step failed" 'step_failed tablets'
 t "tablet-pid-lost: the report counts one failure of tablets, each problem once, and which loop answered" \
-	'grep -q "^| tablets | failed | fails | [0-9.]* s | 1 |$" "$run/report.md" && ! grep -q "^- tablets: \[fail\]" "$run/report.md" && grep -q "^| tablets | tablets (loop 2) | yes |" "$run/report.md"'
+	'grep -q "^| tablets | failed | fails | [0-9.]* s | 1 |$" "$run/report.md" && ! grep -q "^- tablets: \[fail\]" "$run/report.md" && grep -q "^| tablets | tablets (loop 2: node2=[0-9.]*:10921) | yes |" "$run/report.md"'
 t "tablet-pid-lost: node1's tablet was done, node2's was not" '[ $(iters tablets) -eq 1 ] && grep -qF "[fail] Tablets 2/3: node2=172.24.4.40:10921" "$run/run.log"'
 t "tablet-pid-lost: node2's stop found no pid file yet said success" \
 	'grep -qF "no tablet to stop (could not find file ./bin/tablet.pid)" "$run/run.log" && grep -q "Stop tablet success" "$run/run.log"'
