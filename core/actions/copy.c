@@ -361,16 +361,8 @@ int act_copy(struct run *r, const struct pstep *s)
 		}
 		goto done;
 	}
-	for (size_t i = 0; i < nplans; i++) {
-		char *key = xasprintf("dest%zu", i + 1);
-		struct strbuf d = STRBUF_INIT;
-		sb_addf(&d, plans[i].identical ? "%s already in place" : "add %s", newname);
-		for (size_t k = 0; k < plans[i].aside.n; k++)
-			sb_addf(&d, "%s%s", k ? ", " : "; move aside ", plans[i].aside.v[k]);
-		ev_item(r, key, plans[i].dir, "todo", sb_str(&d), "");
-		sb_free(&d);
-		free(key);
-	}
+	/* no `todo` item per folder: the body above is that plan, folder by folder; the items
+	 * come with the outcomes */
 	{
 		char *prompt = ncopy || nmove
 		               ? xasprintf("Install %s into %zu folder%s (%zu older file%s moved aside)?", newname, ncopy,

@@ -252,13 +252,9 @@ int act_tokensync(struct run *r, const struct pstep *s)
 				ev_item(r, ikey, key, "pass", det, "");
 				free(det);
 			} else {
-				char *mold = cur ? redact_token_mask(cur) : xstrdup("(absent)");
-				char *det = xasprintf("%s -> %s", mold, mnew);
+				/* no `todo` item: the diff in the body is the plan; the key's item comes when written */
 				props_set(p, key, tok);
 				w->nchanged++;
-				ev_item(r, ikey, key, "todo", det, "");
-				free(det);
-				free(mold);
 			}
 			free(mnew);
 		}
@@ -354,7 +350,7 @@ int act_tokensync(struct run *r, const struct pstep *s)
 		ev_item(r, fkey, w->path, "pass", det, "");
 		free(det);
 		const struct pfilekeys *pf = &s->pfiles[f];
-		/* the per-key items: what was "todo" is now done */
+		/* the per-key items, now that they are written: old -> new, masked */
 		struct props *pa = props_parse(w->after, w->after_len), *pb = props_parse(w->before, w->before_len);
 		for (size_t k = 0; k < pf->keys.n; k++) {
 			char ikey[48];
@@ -362,11 +358,10 @@ int act_tokensync(struct run *r, const struct pstep *s)
 			const char *v = props_get(pa, pf->keys.v[k]), *old = props_get(pb, pf->keys.v[k]);
 			if (v && old && strcmp(v, old) == 0)
 				continue;       /* was already in sync: its item says so */
-			char *m = redact_token_mask(v ? v : "");
-			char *kd = xasprintf("%s (written)", m);
+			char *m = redact_token_mask(v ? v : ""), *mo = old ? redact_token_mask(old) : xstrdup("(absent)");
+			char *kd = xasprintf("%s -> %s (written)", mo, m);
 			ev_item(r, ikey, pf->keys.v[k], "pass", kd, "");
-			free(kd);
-			free(m);
+			free(kd), free(m), free(mo);
 		}
 		props_free(pa);
 		props_free(pb);

@@ -36,6 +36,10 @@ t "the run's log keeps the item outcomes" 'grep -q "\[pass\] Database reachable,
 t "each precaution is printed once" '[ $(grep -c "First time with Linkis?" <<<"$out") -eq 1 ]'
 t "the backup plan is printed once, then the restore commands" \
 	'[ $(grep -c "^   Backups go to " <<<"$out") -eq 1 ] && grep -q "^   Restore the database with:" <<<"$out"'
+t "the connector-jar and token-sync plans are printed once (the body), not again as todo items" \
+	'[ $(grep -c "^   Into .*/linkis-commons/public-module:\$" <<<"$out") -eq 1 ] && ! grep -q "^   todo .*\(public-module\|linkis-mg-gateway\|tokenValue\|token.value\)" <<<"$out"'
+t "each synced token key says old -> new once, when written (masked)" \
+	'[ $(grep -c "^   ok   wds.linkis.gateway.access.token  WS-\*\*\*\*[0-9a-f]\{4\} -> WS-\*\*\*\*[0-9a-f]\{4\} (written)\$" <<<"$out") -eq 1 ]'
 t "the world's folder is named without .." 'grep -q "building the sandbox world from /" <<<"$out" && ! grep -q "building the sandbox world from .*/\.\./" <<<"$out"'
 
 # A failed run's summary: the failed step, and the ones after it not reached.
