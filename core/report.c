@@ -81,6 +81,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 		si[i].state = "not reached";
 	struct strbuf dec = STRBUF_INIT;          /* the decisions table rows */
 	struct strvec mistakes = STRVEC_INIT, notes = STRVEC_INIT;
+	struct strvec run_problems = STRVEC_INIT;  /* errors outside any step: the world not built, ... */
 	size_t ndec = 0, ndiffer = 0;
 	double run_t0 = 0, run_t1 = 0;
 	int backup_failed_step = -1, destructive_after_backup_fail = 0;
@@ -217,6 +218,8 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 			/* an item's outcome repeated in the log is counted once, as the item */
 			if (k >= 0 && !strcmp(jstr(o, "level"), "error") && !json_object_get(o, "echo"))
 				push_unique(&si[k].problems, jstr(o, "text"));
+			else if (k < 0 && !strcmp(jstr(o, "level"), "error"))
+				push_unique(&run_problems, jstr(o, "text"));   /* the world, the answers file, ... */
 			if (exp_msg && k >= 0 && (exp_k0 < 0 || k == exp_k0) && strstr(jstr(o, "text"), exp_msg))
 				out_found = 1;
 		} else if (!strcmp(t, "step")) {
@@ -326,11 +329,16 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 		        si[i].failures);
 		free(time);
 	}
-	int any_problem = 0;
+	int any_problem = run_problems.n > 0;
 	for (size_t i = 0; i < ns; i++)
 		any_problem |= si[i].problems.n > 0;
 	if (any_problem) {
 		sb_adds(&md, "\n## What went wrong, as the wizard showed it\n\n");
+		for (size_t j = 0; j < run_problems.n; j++) {
+			char *c = cell(run_problems.v[j]);
+			sb_addf(&md, "- the run: %s\n", c);
+			free(c);
+		}
 		for (size_t i = 0; i < ns; i++)
 			for (size_t j = 0; j < si[i].problems.n; j++) {
 				char *c = cell(si[i].problems.v[j]);
@@ -352,15 +360,22 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 	if (has_expect)
 		sb_addf(&scr, "Expected: %s: %s\n", sb_str(&expl), met);
 	sb_adds(&scr, "Steps:");
+	size_t reached = 0;
 	for (size_t i = 0; i < ns; i++) {
 		if (!strcmp(si[i].state, "not reached"))
 			continue;
+		reached++;
 		char *time = si[i].t0 ? secs_text((si[i].t1 ? si[i].t1 : run_t1) - si[i].t0) : xstrdup("-");
-		sb_addf(&scr, "%s %s %s (%s)", i ? "," : "", p->steps[i].id,
+		sb_addf(&scr, "%s %s %s (%s)", reached > 1 ? "," : "", p->steps[i].id,
 		        !strcmp(si[i].state, "running") ? "stopped" : si[i].state, time);
 		free(time);
 	}
-	sb_addf(&scr, "\nDecisions: %zu, %zu differ from the golden answers\n", ndec, ndiffer);
+	if (reached == 0)
+		sb_adds(&scr, " none reached");
+	sb_adds(&scr, "\n");
+	for (size_t j = 0; j < run_problems.n; j++)
+		sb_addf(&scr, "Went wrong: %s\n", run_problems.v[j]);
+	sb_addf(&scr, "Decisions: %zu, %zu differ from the golden answers\n", ndec, ndiffer);
 	if (!mistakes.n)
 		sb_adds(&scr, "Mistakes that matter: none\n");
 	else
@@ -391,6 +406,7 @@ int report_build(const struct report_in *in, struct report *out, char **cause)
 	sb_free(&dec);
 	sv_free(&mistakes);
 	sv_free(&notes);
+	sv_free(&run_problems);
 	return rc;
 }
 

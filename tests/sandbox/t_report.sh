@@ -54,5 +54,21 @@ t "rolled-back: the run ends rolled back (exit 1)" '[ $rc -eq 1 ] && grep -q "fi
 t "rolled-back: the expected failure counts as met, and the report says how it ended" 'grep -q "^- Expected (golden path): .*\*\*met, then rolled back\*\*" "$rep"'
 t "rolled-back: a note says the roll-back left nothing half done" 'grep -q "^Note: The run was rolled back at the failure the scenario is about" "$rep"'
 t "rolled-back: it is not a mistake" 'grep -A2 "^## Mistakes that matter" "$rep" | grep -qx "None."'
+
+# A world that cannot be built (mariadb-install-db fails, as on a full disk): the report says why
+fake="$XDG_STATE_HOME/fakebin"
+mkdir -p "$fake"
+printf '#!/bin/sh\necho "mariadb-install-db: cannot write the data folder: No space left on device" >&2\nexit 1\n' >"$fake/mariadb-install-db"
+chmod +x "$fake/mariadb-install-db"
+out=$(PATH="$fake:$PATH" timeout 120 "$bin" sandbox "$profile" --plain --golden </dev/null 2>&1); rc=$?
+run=$(last_run)
+wait_engine "$run"
+rep="$run/report.md"
+echo "== world-fails: exit $rc ($run)"
+t "world-fails: exit 1, no step reached" '[ $rc -eq 1 ] && ! grep -q "\"t\":\"step_enter\"" "$run/journal.jsonl"'
+t "world-fails: the report's 'what went wrong' names the cause" \
+	'grep -q "^- the run: sandbox: .*mariadb-install-db exited with 1: .*No space left on device" "$rep"'
+t "world-fails: the screen says no step was reached and why" \
+	'grep -q "^   Steps: none reached$" <<<"$out" && grep -q "^   Went wrong: sandbox: .*No space left on device" <<<"$out"'
 [ $fail -gt 0 ] && { echo "$out" | tail -40; cat "$rep"; }
 finish
