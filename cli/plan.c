@@ -159,6 +159,7 @@ int cmd_plan(int argc, char **argv)
 	}
 	printf("%s  (%s -> %s)\n", p->title, p->from, p->to);
 	char *t = show(v, p->target);
+	str_squeeze(t);   /* as the engine does: the same text, the same key */
 	printf("target: %s\n\n", t);
 	/* An interrupted run of this profile on this target (the one `upwiz run` would offer to resume). */
 	struct runstate rsv, *rs = NULL;

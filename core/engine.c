@@ -638,6 +638,7 @@ int engine_run(const struct engine_opts *o)
 		ev_log(r, "error", "target: %s", cause);
 		goto end;
 	}
+	str_squeeze(target);   /* an empty variable (no socket) leaves no double space; the lock key too */
 	sha256_hex(target, strlen(target), target_sha);
 	r->target = xstrdup(target);
 	ev_target(r);

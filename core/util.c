@@ -504,6 +504,21 @@ char *str_trim(char *s)
 	return s;
 }
 
+void str_squeeze(char *s)
+{
+	char *o = s;
+	for (const char *p = s; *p;) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				p++;
+			if (o != s && *p)
+				*o++ = ' ';
+		} else
+			*o++ = *p++;
+	}
+	*o = '\0';
+}
+
 int str_is_int(const char *s)
 {
 	if (*s == '-' || *s == '+')

@@ -97,6 +97,7 @@ char *iso_time(double t);           /* "2026-11-23T01:02:03Z", caller frees */
 int str_starts(const char *s, const char *prefix);
 int str_ends(const char *s, const char *suffix);
 char *str_trim(char *s);            /* in place; returns s advanced past leading space */
+void str_squeeze(char *s);          /* in place: runs of blanks become one space, none at the ends */
 int str_is_int(const char *s);
 
 /*

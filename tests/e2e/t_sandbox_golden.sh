@@ -18,6 +18,7 @@ t "run folder exists" '[ -d "$run" ]'
 t "journal records statements" '[ $(grep -c "\"t\":\"stmt_done\"" "$run/journal.jsonl") -gt 10 ]'
 t "journal records the finished success" 'grep -q "\"outcome\":\"success\"" "$run/journal.jsonl"'
 t "state files are 0600" '[ "$(stat -c %a "$run/journal.jsonl")" = 600 ] && [ "$(stat -c %a "$run/events.jsonl")" = 600 ] && [ "$(stat -c %a "$run/run.log")" = 600 ]'
+t "the target names the port and the socket apart" 'grep -q "^   | run .* on linkis db linkis@localhost:3306 /.*/mysqld.sock home /" <<<"$out"'
 t "the first event (hello) already says it is a sandbox" 'head -1 "$run/events.jsonl" | grep -q "\"t\":\"hello\".*\"sandbox\":true"'
 for step in precautions env-check clear-tables backup sql-apply connector-jar token-sync start verify; do
 	t "step $step done" 'grep -q "\"t\":\"step\",\"id\":\"'$step'\",\"state\":\"done\"" "$run/events.jsonl"'

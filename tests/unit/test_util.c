@@ -27,6 +27,17 @@ static void enc_is(uint32_t cp, const char *want, size_t n)
 	sb_free(&sb);
 }
 
+static void test_squeeze(void **st)
+{
+	(void)st;
+	char a[] = "  linkis db d@h:3306  home \t /opt/x  ", b[] = "", c[] = "   ", d[] = "one";
+	str_squeeze(a), str_squeeze(b), str_squeeze(c), str_squeeze(d);
+	assert_string_equal(a, "linkis db d@h:3306 home /opt/x");
+	assert_string_equal(b, "");
+	assert_string_equal(c, "");
+	assert_string_equal(d, "one");
+}
+
 static void test_utf8_lengths(void **st)
 {
 	(void)st;
@@ -72,6 +83,7 @@ static void test_utf8_unchecked(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_squeeze),
 		cmocka_unit_test(test_utf8_lengths),
 		cmocka_unit_test(test_utf8_appends),
 		cmocka_unit_test(test_utf8_unchecked),
