@@ -518,8 +518,17 @@ int engine_run(const struct engine_opts *o)
 		fprintf(stderr, "upwiz engine: %s\n", cause ? cause : "cannot start");
 		return EXIT_FAILED;
 	}
-	if (o->sandbox)
+	if (o->sandbox) {
 		hub_set_alone_max(r->hub, o->alone_max_s);
+		/* said once, so a trainee (and support, in run.log) knows the rule before it applies */
+		if (o->alone_max_s > 0) {
+			char *t = secs_text((double)o->alone_max_s);
+			ev_log(r, "info", "sandbox: a question left %s without a front end ends the run "
+			       "(UPWIZ_SANDBOX_DETACHED_MAX)", t);
+			free(t);
+		} else
+			ev_log(r, "info", "sandbox: a question waits for a front end for ever (UPWIZ_SANDBOX_DETACHED_MAX=0)");
+	}
 	hub_catch_signals(r->hub);
 	/* The CLI attaches right after the fork: give it a moment so it sees everything from the start. */
 	for (int i = 0; i < 250 && o->wait_client && hub_clients(r->hub) == 0; i++)

@@ -51,6 +51,7 @@ world_gone() {
 
 # ---- 1. SIGTERM to the engine (after the operator took 2 s over the first question)
 start_sandbox "$tmp/state"
+t "without UPWIZ_SANDBOX_DETACHED_MAX the limit is an hour" 'grep -q "sandbox: a question left 60 min 00 s without a front end ends the run" "$run/run.log"'
 sleep 2
 echo yes >&7
 for _ in $(seq 1 120); do grep -q '"id":"env-check","state":"running"' "$run/events.jsonl" && break; sleep 0.5; done
@@ -70,6 +71,7 @@ world_gone
 # ---- 2. The front end dies and nobody attaches: the sandbox ends itself after the limit
 start_sandbox "$tmp/state2" UPWIZ_SANDBOX_DETACHED_MAX=3
 sleep 4   # longer than the limit, with the front end attached: nothing ends
+t "the log says the limit set (3 s)" 'grep -q "sandbox: a question left 3.0 s without a front end ends the run" "$run/run.log"'
 t "with a front end attached the sandbox waits past the limit" 'kill -0 "$engine" && ! grep -q "no front end attached" "$run/run.log"'
 kill -KILL "$front"; wait "$front" 2>/dev/null
 front=
