@@ -864,10 +864,10 @@ int act_checks(struct run *r, const struct pstep *s)
 		prompt = xstrdup("All checks passed. Continue?");
 	struct ask q = {.qid = s->id, .kind = "next", .prompt = prompt, .def = "yes"};
 	char *a = run_ask(r, &q);
+	int yes = a && strcmp(a, "yes") == 0;
+	if (a && !yes)   /* the step fails on the operator's word: the log (and the report) say why */
+		ev_log(r, "error", "stopped by the operator at \"%s\"", prompt);
 	free(prompt);
-	if (!a)
-		return STEP_ABORT;
-	int yes = strcmp(a, "yes") == 0;
 	free(a);
 	return yes ? STEP_OK : STEP_ABORT;
 }

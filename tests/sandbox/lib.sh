@@ -25,7 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT
 # newest run folder
-last_run() { ls -d "$XDG_STATE_HOME"/upwiz/runs/* 2>/dev/null | sort | tail -1; }
+# the newest run folder by its birth time: a name has the start second only, and two runs in one
+# second sort by their random suffix (where the file system keeps no birth time, by name)
+last_run() {
+	local d=("$XDG_STATE_HOME"/upwiz/runs/*)
+	[ -e "${d[0]}" ] || return 0
+	stat -c '%.9W %n' "${d[@]}" | sort -k1,1g -k2 | tail -1 | cut -d' ' -f2-
+}
 # sanitizer reports of the engine of RUN (a sanitizer build writes them to engine.out)
 no_sanitizer_report() { ! grep -qE "Sanitizer|runtime error:" "$1/engine.out" 2>/dev/null; }
 finish() { echo "$pass passed, $fail failed"; [ $fail -eq 0 ]; }
