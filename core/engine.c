@@ -108,6 +108,9 @@ char *run_find_live(const char *state, const char *run_id)
 
 /* ---- variables */
 
+/* Each variable from the world, the answers file, --var, UPWIZ_VAR_NAME, the default or the
+ * operator, checked against its type and pattern. -1: not answered; -2: a value that does not
+ * fit (logged). */
 static int resolve_vars(struct run *r, const struct engine_opts *o)
 {
 	struct profile *p = r->prof;
@@ -115,32 +118,54 @@ static int resolve_vars(struct run *r, const struct engine_opts *o)
 		const struct pvar *v = &p->vars[i];
 		if (vars_get(r->vars, v->name))   /* the sandbox world set it */
 			continue;
-		const char *val = answers_var(r->answers, v->name);
+		const char *val = answers_var(r->answers, v->name), *from = "the answers file";
 		char *envname = xasprintf("UPWIZ_VAR_%s", v->name);
 		const char *env = getenv(envname);
 		char *envval = env ? xstrdup(env) : NULL;
 		unsetenv(envname);    /* before any child starts: secrets stay out of children's environments */
-		free(envname);
 		for (size_t k = 0; !val && k < o->set_vars.n; k++) {
 			size_t n = strcspn(o->set_vars.v[k], "=");
 			if (strlen(v->name) == n && strncmp(o->set_vars.v[k], v->name, n) == 0)
-				val = o->set_vars.v[k] + n + 1;
+				val = o->set_vars.v[k] + n + 1, from = "--var";
 		}
 		if (!val && envval)
-			val = envval;
+			val = envval, from = envname;
 		if (!val && v->def && (*v->def || v->optional))
-			val = v->def;
+			val = v->def, from = "the profile's default";
 		if (!val && v->optional)
 			val = "";
-		char *asked = NULL;
-		if (!val) {
+		char *asked = NULL, *why = NULL;
+		if (val && pvar_check(v, val, &why) < 0) {
+			/* given before the run: nobody to ask again, and a wrong port must not reach a step */
+			if (v->secret)
+				ev_log(r, "error", "%s from %s: %s", v->name, from, why);
+			else
+				ev_log(r, "error", "%s from %s: \"%s\": %s", v->name, from, val, why);
+			free(why), free(envname);
+			if (envval)
+				memset(envval, 0, strlen(envval)), free(envval);
+			return -2;
+		}
+		free(envname);
+		while (!val) {
 			char *qid = xasprintf("var.%s", v->name);
-			struct ask q = {.qid = qid, .kind = v->secret ? "secret" : "text", .prompt = v->prompt, .detail = v->help};
+			struct ask q = {.qid = qid, .kind = v->secret ? "secret" : "text", .prompt = v->prompt,
+			                .detail = why ? why : v->help};
 			asked = run_ask(r, &q);
 			free(qid);
+			free(why), why = NULL;
 			if (!asked) {
 				free(envval);
 				return -1;
+			}
+			if (pvar_check(v, asked, &why) < 0) {   /* asked again, saying what is expected */
+				ev_log(r, "warn", "%s: %s", v->name, why);
+				memset(asked, 0, strlen(asked)), free(asked), asked = NULL;
+				if (r->answers) {   /* an answers file would give the same again */
+					free(why), free(envval);
+					return -2;
+				}
+				continue;
 			}
 			val = asked;
 		}
@@ -638,8 +663,11 @@ int engine_run(const struct engine_opts *o)
 		goto end;
 #endif
 	}
-	if (resolve_vars(r, o) < 0) {
+	int rv = resolve_vars(r, o);
+	if (rv < 0) {
 		outcome = "aborted";
+		if (rv == -2)
+			code = EXIT_USAGE;   /* a value that does not fit its variable, like a profile error */
 		goto end;
 	}
 	target = vars_expand(r->vars, r->prof->target, EXPAND_DISPLAY, &cause);

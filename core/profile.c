@@ -93,6 +93,72 @@ static const struct {
 	{"int", VT_INT},       {"enum", VT_ENUM}, {"secret", VT_SECRET}, {"url", VT_URL}, {"list", VT_LIST},
 };
 
+int pvar_check(const struct pvar *v, const char *val, char **why)
+{
+	*why = NULL;
+	if (!*val ? v->optional : strstr(val, "${") != NULL)
+		return 0;
+	const char *bad = NULL;
+	size_t n = strlen(val);
+	switch (v->type) {
+	case VT_PORT: {
+		char *end;
+		long port = strspn(val, "0123456789") == n ? strtol(val, &end, 10) : 0;
+		if (port < 1 || port > 65535)
+			bad = "a port: a number from 1 to 65535";
+		break;
+	}
+	case VT_INT:
+		if (!str_is_int(val))
+			bad = "a whole number";
+		break;
+	case VT_ENUM: {
+		int found = 0;
+		for (size_t i = 0; i < v->choices.n; i++)
+			found |= strcmp(v->choices.v[i], val) == 0;
+		if (!found) {
+			struct strbuf sb = STRBUF_INIT;
+			for (size_t i = 0; i < v->choices.n; i++)
+				sb_addf(&sb, "%s%s", i ? ", " : "", v->choices.v[i]);
+			*why = xasprintf("expected one of %s", sb_str(&sb));
+			sb_free(&sb);
+			return -1;
+		}
+		break;
+	}
+	case VT_URL: {
+		/* scheme://rest, no blank: what libcurl is given (file:// included) */
+		size_t sch = strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+		if (!sch || strncmp(val + sch, "://", 3) != 0 || !val[sch + 3] || strpbrk(val, " \t\n"))
+			bad = "a URL (http://HOST:PORT/...)";
+		break;
+	}
+	case VT_HOST:
+		if (!*val || strpbrk(val, " \t\n/"))
+			bad = "a host name or address (no blank, no /)";
+		break;
+	default:
+		break;
+	}
+	if (bad) {
+		*why = xasprintf("expected %s", bad);
+		return -1;
+	}
+	if (v->pattern) {
+		regex_t re;
+		int ok = regcomp(&re, v->pattern, REG_EXTENDED | REG_NOSUB) == 0;   /* checked at load */
+		if (ok) {
+			ok = regexec(&re, val, 0, NULL, 0) == 0;
+			regfree(&re);
+		}
+		if (!ok) {
+			*why = xasprintf("expected a value matching %s (%s)", v->pattern, v->prompt);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void load_vars(struct yerrs *e, const struct ynode *n, struct profile *p)
 {
 	if (!n)
@@ -141,6 +207,18 @@ static void load_vars(struct yerrs *e, const struct ynode *n, struct profile *p)
 			yerr(e, ymap_get(m, "default"), "secret variable %s cannot have a default (it would sit in the profile in clear)", v->name);
 		if (v->type == VT_ENUM && v->choices.n == 0)
 			yerr(e, m, "enum variable %s needs 'choices'", v->name);
+		if (v->pattern) {
+			regex_t re;
+			if (regcomp(&re, v->pattern, REG_EXTENDED | REG_NOSUB) != 0)
+				yerr(e, ymap_get(m, "pattern"), "pattern of %s is not a valid extended regular expression", v->name);
+			else
+				regfree(&re);
+		}
+		/* a default that its own rules refuse would stop every run that takes it */
+		char *why = NULL;
+		if (v->def && *v->def && !v->secret && pvar_check(v, v->def, &why) < 0)
+			yerr(e, ymap_get(m, "default"), "default \"%s\" of %s: %s", v->def, v->name, why);
+		free(why);
 	}
 }
 

@@ -232,6 +232,11 @@ struct profile *profile_load(const char *path, char **cause);
 void profile_free(struct profile *p);
 
 const struct pvar *profile_var(const struct profile *p, const char *name);
+/* Whether val fits the variable's type (port, int, enum choices, url, host) and its pattern:
+ * 0, or -1 with *why (caller frees) saying what is expected ("expected a port: ..."), with
+ * neither the name nor the value (a secret's would leak). An empty value of an optional
+ * variable fits; one holding ${...} is not judged here (it is expanded where it is used). */
+int pvar_check(const struct pvar *v, const char *val, char **why);
 const struct pconn *profile_conn(const struct profile *p, const char *name);
 const char *step_kind_name(enum step_kind k);
 

@@ -65,5 +65,38 @@ t "--help documents the exit codes" '[ $rc -eq 0 ] && grep -q "3 refused" <<<"$o
 out=$("$bin" frobnicate 2>&1); rc=$?
 t "unknown command exits 2" '[ $rc -eq 2 ]'
 
+# A value that does not fit its variable (type, pattern) stops the run before any step, exit 2
+cat > "$tmp/vals.yaml" <<'Y'
+id: vals
+title: Values
+from: "1"
+to: "2"
+target: "vals ${P}"
+vars:
+  P: { prompt: "database port", type: port, default: "3306" }
+  W: { type: secret, pattern: "^.{8,}$", optional: yes, default: "" }
+steps:
+  - id: ok
+    screen: precautions
+    items: [ "read this" ]
+Y
+printf 'vars: { P: "3306", W: "short" }\nanswers: { ok: yes }\n' > "$tmp/vals-ans.yaml"
+out=$(XDG_STATE_HOME=$tmp/st1 timeout 60 "$bin" run "$tmp/vals.yaml" --plain --var P=33o6 </dev/null 2>&1); rc=$?
+t "--var P=33o6 for a port: exit 2, the variable, where it came from and what is expected" \
+	'[ $rc -eq 2 ] && grep -q "P from --var: \"33o6\": expected a port: a number from 1 to 65535" <<<"$out" && ! grep -q "== \[1/1\]" <<<"$out"'
+out=$(XDG_STATE_HOME=$tmp/st2 UPWIZ_VAR_P=70000 timeout 60 "$bin" run "$tmp/vals.yaml" --plain </dev/null 2>&1); rc=$?
+t "UPWIZ_VAR_P=70000: exit 2 naming the environment variable" '[ $rc -eq 2 ] && grep -q "P from UPWIZ_VAR_P: \"70000\": expected a port" <<<"$out"'
+out=$(XDG_STATE_HOME=$tmp/st3 timeout 60 "$bin" run "$tmp/vals.yaml" --plain --answers "$tmp/vals-ans.yaml" </dev/null 2>&1); rc=$?
+t "a secret that does not fit its pattern: exit 2, the value never shown nor written" \
+	'[ $rc -eq 2 ] && grep -q "W from the answers file: expected a value matching" <<<"$out" && ! grep -q "short" <<<"$out" && ! grep -rq "short" "$tmp/st3"'
+sed -i 's/W: "short"/W: "long enough"/' "$tmp/vals-ans.yaml"
+out=$(XDG_STATE_HOME=$tmp/st4 timeout 60 "$bin" run "$tmp/vals.yaml" --plain --answers "$tmp/vals-ans.yaml" </dev/null 2>&1); rc=$?
+t "values that fit: the run goes through" '[ $rc -eq 0 ]'
+# asked (no default): a value that does not fit is asked again, saying what is expected
+sed 's/type: port, default: "3306" }/type: port }/' "$tmp/vals.yaml" >"$tmp/vals2.yaml"
+out=$(printf '33o6\n3307\nyes\n' | XDG_STATE_HOME=$tmp/st5 timeout 60 "$bin" run "$tmp/vals2.yaml" --plain 2>&1); rc=$?
+t "asked: 33o6 is refused and asked again, 3307 is taken" \
+	'[ $rc -eq 0 ] && [ $(grep -c "^?  database port" <<<"$out") -eq 2 ] && grep -q "P: expected a port" <<<"$out" && grep -q "on vals 3307" <<<"$out"'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

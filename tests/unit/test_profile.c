@@ -121,6 +121,67 @@ static void test_variable_errors(void **state)
 	expect_error(t3, "7:6: enum variable E needs 'choices'");
 }
 
+/* pvar_check: FITS or not, and what it says is expected */
+static void expect_fit(const struct profile *p, const char *name, const char *val, const char *want_why)
+{
+	const struct pvar *v = profile_var(p, name);
+	assert_non_null(v);
+	char *why = NULL;
+	int rc = pvar_check(v, val, &why);
+	if (!want_why) {
+		if (rc != 0)
+			fail_msg("%s = \"%s\" refused: %s", name, val, why);
+	} else {
+		if (rc == 0)
+			fail_msg("%s = \"%s\" accepted, expected: %s", name, val, want_why);
+		if (!strstr(why, want_why))
+			fail_msg("%s = \"%s\": '%s' does not say '%s'", name, val, why, want_why);
+		if (v->secret)
+			assert_null(strstr(why, val));   /* never the value: a secret's would leak */
+	}
+	free(why);
+}
+
+static void test_variable_values(void **state)
+{
+	(void)state;
+	struct profile *p = NULL;
+	char *cause = load_text("id: t\ntitle: T\nfrom: \"1\"\nto: \"2\"\ntarget: x\nvars:\n"
+	                        "  P: { type: port }\n  N: { type: int }\n  U: { type: url, optional: yes }\n"
+	                        "  H: { type: host }\n  E: { type: enum, choices: [downtime, semi-downtime] }\n"
+	                        "  V: { prompt: \"version (V1.2.3)\", pattern: \"^V[0-9]+(\\\\.[0-9]+){2}$\" }\n"
+	                        "  S: { type: secret, pattern: \"^.{8,}$\" }\nsteps:\n" OKSTEP, &p);
+	if (!p)
+		fail_msg("%s", cause);
+	expect_fit(p, "P", "3306", NULL);
+	expect_fit(p, "P", "33o6", "expected a port");
+	expect_fit(p, "P", "0", "expected a port");
+	expect_fit(p, "P", "70000", "expected a port");
+	expect_fit(p, "P", "${OTHER}", NULL);   /* judged where it is used, once expanded */
+	expect_fit(p, "N", "-12", NULL);
+	expect_fit(p, "N", "12a", "expected a whole number");
+	expect_fit(p, "U", "", NULL);           /* optional: empty fits */
+	expect_fit(p, "U", "http://127.0.0.1:9001", NULL);
+	expect_fit(p, "U", "file:///opt/jar", NULL);
+	expect_fit(p, "U", "127.0.0.1:9001", "expected a URL");
+	expect_fit(p, "U", "http://a b", "expected a URL");
+	expect_fit(p, "H", "db-1.example.com", NULL);
+	expect_fit(p, "H", "db/1", "expected a host");
+	expect_fit(p, "H", "", "expected a host");   /* not optional */
+	expect_fit(p, "E", "semi-downtime", NULL);
+	expect_fit(p, "E", "semi", "expected one of downtime, semi-downtime");
+	expect_fit(p, "V", "V5.2.0", NULL);
+	expect_fit(p, "V", "5.2", "expected a value matching ^V[0-9]+(\\.[0-9]+){2}$ (version (V1.2.3))");
+	expect_fit(p, "S", "short", "expected a value matching");
+	expect_fit(p, "S", "long enough", NULL);
+	profile_free(p);
+	/* a default its own rules refuse, and a pattern that is no ERE: profile errors at their place */
+	expect_error("id: t\ntitle: T\nfrom: \"1\"\nto: \"2\"\ntarget: x\nvars:\n  P: { type: port, default: \"33o6\" }\nsteps:\n" OKSTEP,
+	             "7:29: default \"33o6\" of P: expected a port");
+	expect_error("id: t\ntitle: T\nfrom: \"1\"\nto: \"2\"\ntarget: x\nvars:\n  V: { pattern: \"([\" }\nsteps:\n" OKSTEP,
+	             "7:17: pattern of V is not a valid extended regular expression");
+}
+
 static void test_choice_errors(void **state)
 {
 	(void)state;
@@ -243,7 +304,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_head_alone_is_valid),    cmocka_unit_test(test_schema_errors),
-		cmocka_unit_test(test_variable_errors),        cmocka_unit_test(test_choice_errors),
+		cmocka_unit_test(test_variable_errors),        cmocka_unit_test(test_variable_values),
+		cmocka_unit_test(test_choice_errors),
 		cmocka_unit_test(test_cross_reference_errors), cmocka_unit_test(test_all_errors_at_once),
 		cmocka_unit_test(test_yaml_level_errors),      cmocka_unit_test(test_bundled_profiles_load),
 	};
