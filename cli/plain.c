@@ -900,7 +900,7 @@ static const char *prompt_hint(const struct view_question *q)
 	for (size_t i = 0; q->def && i < n; i++)
 		if (strcmp(opt[i].key, q->def) == 0)
 			return opt[i].danger ? NULL : q->def;
-	return q->def;
+	return q->def && *q->def ? q->def : NULL;   /* no "[] >" for a text without a default */
 }
 
 /* Asks until an answer went out. 0: answered / gone / a command sent; 1: input EOF (the run was

@@ -97,6 +97,7 @@ sed 's/type: port, default: "3306" }/type: port }/' "$tmp/vals.yaml" >"$tmp/vals
 out=$(printf '33o6\n3307\nyes\n' | XDG_STATE_HOME=$tmp/st5 timeout 60 "$bin" run "$tmp/vals2.yaml" --plain 2>&1); rc=$?
 t "asked: 33o6 is refused and asked again, 3307 is taken" \
 	'[ $rc -eq 0 ] && [ $(grep -c "^?  database port" <<<"$out") -eq 2 ] && grep -q "P: expected a port" <<<"$out" && grep -q "on vals 3307" <<<"$out"'
+t "a text question without a default shows no empty [] hint" '! grep -qF "[] >" <<<"$out"'
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
