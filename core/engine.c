@@ -129,7 +129,7 @@ static int resolve_vars(struct run *r, const struct engine_opts *o)
 				val = o->set_vars.v[k] + n + 1, from = "--var";
 		}
 		if (!val && envval)
-			val = envval, from = envname;
+			val = envval, from = envname;   /* only used before envname is freed below */
 		if (!val && v->def && (*v->def || v->optional))
 			val = v->def, from = "the profile's default";
 		if (!val && v->optional)
@@ -159,7 +159,7 @@ static int resolve_vars(struct run *r, const struct engine_opts *o)
 				return -1;
 			}
 			if (pvar_check(v, asked, &why) < 0) {   /* asked again, saying what is expected */
-				ev_log(r, "warn", "%s: %s", v->name, why);
+				ev_log(r, r->answers ? "error" : "warn", "%s: %s", v->name, why);
 				memset(asked, 0, strlen(asked)), free(asked), asked = NULL;
 				if (r->answers) {   /* an answers file would give the same again */
 					free(why), free(envval);
