@@ -751,11 +751,11 @@ int httpsim_run(int argc, char **argv, char **cause)
 			return usage_error(cause, "%s needs a value", a);
 		i++;
 		if (!strcmp(a, "--port")) {
-			if (!str_is_int(v) || atoi(v) < 1 || atoi(v) > 65535)
+			if (!str_port(v))
 				return usage_error(cause, "bad port '%s'", v);
 			if (nports == ARRAY_LEN(ports))
 				return usage_error(cause, "too many ports%s", NULL);
-			ports[nports++] = (unsigned)atoi(v);
+			ports[nports++] = (unsigned)str_port(v);
 		} else if (!strcmp(a, "--routes")) {
 			if (nroutes == ARRAY_LEN(rfiles))
 				return usage_error(cause, "too many routes files%s", NULL);

@@ -99,15 +99,11 @@ int pvar_check(const struct pvar *v, const char *val, char **why)
 	if (!*val ? v->optional : strstr(val, "${") != NULL)
 		return 0;
 	const char *bad = NULL;
-	size_t n = strlen(val);
 	switch (v->type) {
-	case VT_PORT: {
-		char *end;
-		long port = strspn(val, "0123456789") == n ? strtol(val, &end, 10) : 0;
-		if (port < 1 || port > 65535)
+	case VT_PORT:
+		if (!str_port(val))
 			bad = "a port: a number from 1 to 65535";
 		break;
-	}
 	case VT_INT:
 		if (!str_is_int(val))
 			bad = "a whole number";
@@ -159,6 +155,19 @@ int pvar_check(const struct pvar *v, const char *val, char **why)
 	return 0;
 }
 
+/* A pattern (of a variable or a check) must compile as an ERE: 1, or 0 with the error at its place. */
+static int want_ere(struct yerrs *e, const struct ynode *m, const char *pattern, const char *whose)
+{
+	regex_t re;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+		yerr(e, ymap_get(m, "pattern"), "pattern%s%s is not a valid extended regular expression", *whose ? " of " : "",
+		     whose);
+		return 0;
+	}
+	regfree(&re);
+	return 1;
+}
+
 static void load_vars(struct yerrs *e, const struct ynode *n, struct profile *p)
 {
 	if (!n)
@@ -207,16 +216,10 @@ static void load_vars(struct yerrs *e, const struct ynode *n, struct profile *p)
 			yerr(e, ymap_get(m, "default"), "secret variable %s cannot have a default (it would sit in the profile in clear)", v->name);
 		if (v->type == VT_ENUM && v->choices.n == 0)
 			yerr(e, m, "enum variable %s needs 'choices'", v->name);
-		if (v->pattern) {
-			regex_t re;
-			if (regcomp(&re, v->pattern, REG_EXTENDED | REG_NOSUB) != 0)
-				yerr(e, ymap_get(m, "pattern"), "pattern of %s is not a valid extended regular expression", v->name);
-			else
-				regfree(&re);
-		}
+		int ere_ok = !v->pattern || want_ere(e, m, v->pattern, v->name);
 		/* a default that its own rules refuse would stop every run that takes it */
 		char *why = NULL;
-		if (v->def && *v->def && !v->secret && pvar_check(v, v->def, &why) < 0)
+		if (ere_ok && v->def && *v->def && !v->secret && pvar_check(v, v->def, &why) < 0)
 			yerr(e, ymap_get(m, "default"), "default \"%s\" of %s: %s", v->def, v->name, why);
 		free(why);
 	}
@@ -362,13 +365,8 @@ static void load_check(struct yerrs *e, const struct ynode *m, struct pcheck *c)
 		yerr(e, m, "pattern, min, max and within belong to a check with 'value' or 'input'");
 	if (c->input && !c->capture)
 		yerr(e, m, "an input check needs 'capture': the variable that keeps what the operator typed");
-	if (c->pattern) {
-		regex_t re;
-		if (regcomp(&re, c->pattern, REG_EXTENDED | REG_NOSUB) != 0)
-			yerr(e, ymap_get(m, "pattern"), "pattern is not a valid extended regular expression");
-		else
-			regfree(&re);
-	}
+	if (c->pattern)
+		want_ere(e, m, c->pattern, "");
 	c->match = yget_str(e, m, "match", 0);
 	c->version = yget_str(e, m, "version", 0);
 	c->expect = yget_str(e, m, "expect", 0);

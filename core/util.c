@@ -531,6 +531,18 @@ int str_is_int(const char *s)
 	return 1;
 }
 
+int str_port(const char *s)
+{
+	long p = 0;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || (p = p * 10 + (*s - '0')) > 65535)
+			return 0;
+	}
+	return (int)p;
+}
+
 /* ---- fault injection */
 
 static int inited;

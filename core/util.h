@@ -99,6 +99,7 @@ int str_ends(const char *s, const char *suffix);
 char *str_trim(char *s);            /* in place; returns s advanced past leading space */
 void str_squeeze(char *s);          /* in place: runs of blanks become one space, none at the ends */
 int str_is_int(const char *s);
+int str_port(const char *s);         /* the TCP port s names (digits only, 1-65535), or 0 */
 
 /*
  * Fault injection seam (SQLite's test_malloc.c idea, for files instead of malloc).

@@ -304,17 +304,16 @@ static void check_ports(struct run *r, const struct pcheck *c, struct outcome *o
 	size_t nbusy = 0, nports = 0;
 	char *save = NULL;
 	for (char *t = strtok_r(list, " ,\t\n", &save); t; t = strtok_r(NULL, " ,\t\n", &save)) {
-		char *end;
-		long p = strtol(t, &end, 10);
-		if (*end || p < 1 || p > 65535) {
+		int p = str_port(t);
+		if (!p) {
 			sb_addf(&bad, "%s'%s'", bad.len ? ", " : "", t);
 			continue;
 		}
 		nports++;
-		sb_addf(&all, "%s%ld", all.len ? " " : "", p);
-		if (port_busy((int)p)) {
+		sb_addf(&all, "%s%d", all.len ? " " : "", p);
+		if (port_busy(p)) {
 			nbusy++;
-			sb_addf(&busy, "%s%ld", busy.len ? ", " : "", p);
+			sb_addf(&busy, "%s%d", busy.len ? ", " : "", p);
 		}
 	}
 	if (bad.len)

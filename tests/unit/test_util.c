@@ -38,6 +38,21 @@ static void test_squeeze(void **st)
 	assert_string_equal(d, "one");
 }
 
+static void test_port(void **st)
+{
+	(void)st;
+	assert_int_equal(str_port("3306"), 3306);
+	assert_int_equal(str_port("1"), 1);
+	assert_int_equal(str_port("65535"), 65535);
+	assert_int_equal(str_port("0"), 0);
+	assert_int_equal(str_port("65536"), 0);
+	assert_int_equal(str_port("99999999999999999999"), 0);   /* no overflow into a small number */
+	assert_int_equal(str_port(""), 0);
+	assert_int_equal(str_port("33o6"), 0);
+	assert_int_equal(str_port("+80"), 0);
+	assert_int_equal(str_port(" 80"), 0);
+}
+
 static void test_utf8_lengths(void **st)
 {
 	(void)st;
@@ -84,6 +99,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_squeeze),
+		cmocka_unit_test(test_port),
 		cmocka_unit_test(test_utf8_lengths),
 		cmocka_unit_test(test_utf8_appends),
 		cmocka_unit_test(test_utf8_unchecked),
