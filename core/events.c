@@ -300,6 +300,8 @@ char *run_ask(struct run *r, const struct ask *q)
 		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "key", q->options[i].key, "label",
 						      q->options[i].label, "danger", q->options[i].danger));
 	json_object_set_new(o, "options", opts);
+	if (!r->answers && r->hub)
+		hub_open_question(r->hub, q->qid);   /* before the ask goes out: a quick answer is not lost */
 	ev_send(r, o, 0);
 
 	char *ans = NULL;

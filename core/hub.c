@@ -699,13 +699,26 @@ const char *hub_step_state(struct hub *h, size_t i)
 	return s;
 }
 
-char *hub_wait_answer(struct hub *h, const char *qid)
+static void open_question_locked(struct hub *h, const char *qid)
 {
-	pthread_mutex_lock(&h->mu);
 	free(h->open_qid);
 	h->open_qid = xstrdup(qid);
 	free(h->answer);
 	h->answer = NULL;
+}
+
+void hub_open_question(struct hub *h, const char *qid)
+{
+	pthread_mutex_lock(&h->mu);
+	open_question_locked(h, qid);
+	pthread_mutex_unlock(&h->mu);
+}
+
+char *hub_wait_answer(struct hub *h, const char *qid)
+{
+	pthread_mutex_lock(&h->mu);
+	if (!h->open_qid || strcmp(h->open_qid, qid) != 0)
+		open_question_locked(h, qid);   /* an answer that came since hub_open_question stays */
 	uint64_t asked = mono_ms(), alone_for = 0;
 	while (!h->answer && !h->run->abort_requested && !h->stop) {
 		if (!h->alone_max_ms || h->ncl > 0) {

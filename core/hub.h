@@ -32,7 +32,11 @@ void hub_output(struct hub *h, const char *step, const char *line, size_t len);
 void hub_set_step_state(struct hub *h, size_t i, const char *state);
 /* The state last set for step i ("pending" when none); borrowed, valid until the next set. */
 const char *hub_step_state(struct hub *h, size_t i);
-/* Waits for an answer to qid. Returns it (caller frees) or NULL when aborted. */
+/* Opens the question qid: from now on an answer to it is kept. Called before the question is
+ * sent, so a front end that answers at once (stdin piped into --plain) is never too early. */
+void hub_open_question(struct hub *h, const char *qid);
+/* Waits for an answer to qid (opened by hub_open_question, or opened here when it was not).
+ * Returns it (caller frees) or NULL when aborted. */
 char *hub_wait_answer(struct hub *h, const char *qid);
 /* A question left with no front end attached for this long ends the run, as an operator's abort
  * would (seconds; 0, the default: never). For sandboxes: a trainee's closed terminal must not
