@@ -268,6 +268,33 @@ static int file_has(const char *path, const char *needle)
 /* The SQL apply's frequent lines ("sql" log lines, statement done records, progress) are buffered on
  * their way to events.jsonl and run.log (core/hub.c): any other line writes them at once, before
  * itself; alone they are written by the hub thread shortly after. */
+/* An answer that reaches the hub before the engine waits for it (a front end answering the
+ * moment it sees the question: stdin piped into --plain) is kept: the question is opened
+ * before it is sent. The old hub reset the answer in hub_wait_answer and waited for ever (the
+ * alarm turns that into a failure). The pause only makes "before" near-certain; the test holds
+ * whichever comes first. */
+static void test_quick_answer(void **state)
+{
+	(void)state;
+	struct fixture f = {0};
+	fixture_start(&f);
+	char *cause = NULL;
+	struct client *c = client_connect(f.sock, &cause);
+	if (!c)
+		fail_msg("%s", cause);
+	hub_open_question(f.r.hub, "q1");
+	assert_int_equal(client_answer(c, "q1", "fast"), 0);
+	usleep(100000);
+	alarm(10);
+	char *a = hub_wait_answer(f.r.hub, "q1");
+	alarm(0);
+	assert_non_null(a);
+	assert_string_equal(a, "fast");
+	free(a);
+	client_free(c);
+	fixture_stop(&f);
+}
+
 static void test_frequent(void **state)
 {
 	(void)state;
@@ -315,6 +342,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood),
 		cmocka_unit_test(test_frequent),
+		cmocka_unit_test(test_quick_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
