@@ -20,6 +20,7 @@ struct journal {
 	uint64_t synced;             /* every line up to this one is durable */
 	uint64_t wanted;             /* the background thread syncs while synced < wanted */
 	int failed;                  /* a write or an fdatasync failed: every later wait reports it */
+	uint64_t sync_us;            /* how long an fdatasync takes here, smoothed (journal_sync_us) */
 	struct strbuf held;          /* lines made by journal_hold, not yet written (journal.h) */
 	uint64_t nheld;              /* how many; their numbers follow `written` */
 	int thread_on, stopping;
@@ -83,8 +84,12 @@ static void sync_unlocked(struct journal *j)
 {
 	uint64_t upto = j->written;
 	pthread_mutex_unlock(&j->mu);
+	uint64_t t0 = mono_us();
 	int rc = fdatasync(j->fd);
+	uint64_t took = mono_us() - t0;
 	pthread_mutex_lock(&j->mu);
+	/* a moving average over about eight syncs: one slow flush does not swing it */
+	j->sync_us = j->sync_us ? (7 * j->sync_us + took) / 8 : took + 1;
 	if (rc < 0)
 		j->failed = 1;
 	else if (upto > j->synced)
@@ -173,6 +178,16 @@ int journal_wait(struct journal *j, uint64_t seq)
 	int rc = j->failed ? -1 : 0;
 	pthread_mutex_unlock(&j->mu);
 	return rc;
+}
+
+uint64_t journal_sync_us(struct journal *j)
+{
+	if (!j)
+		return 0;
+	pthread_mutex_lock(&j->mu);
+	uint64_t us = j->sync_us;
+	pthread_mutex_unlock(&j->mu);
+	return us;
 }
 
 void journal_close(struct journal *j)

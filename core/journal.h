@@ -38,6 +38,9 @@ void journal_kick(struct journal *j);
 /* Waits until line seq (and every line before it) is durable; writes held lines first, and syncs
  * itself when no kick covers it. 0 or -1. */
 int journal_wait(struct journal *j, uint64_t seq);
+/* How long one fdatasync of this journal takes, in microseconds, averaged over the last few;
+ * 0 before the first. (The SQL apply sizes its batches by it.) */
+uint64_t journal_sync_us(struct journal *j);
 void journal_close(struct journal *j);   /* waits for a running background sync, then closes */
 /* Reads every line (caller frees with sv_free). */
 int journal_read_lines(const char *path, struct strvec *lines, char **cause);

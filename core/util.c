@@ -434,11 +434,13 @@ const char *path_basename(const char *p)
 
 /* ---- time */
 
-uint64_t mono_ms(void)
+uint64_t mono_ms(void) { return mono_us() / 1000; }
+
+uint64_t mono_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 double wall_time(void)

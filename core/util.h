@@ -85,6 +85,7 @@ int sha256_file(const char *path, char hex[65], char **cause);
 
 /* Time. */
 uint64_t mono_ms(void);             /* monotonic clock */
+uint64_t mono_us(void);             /* the same, in microseconds */
 double wall_time(void);             /* seconds since the epoch, with fractions */
 char *secs_text(double s);          /* "4.2 s", "3 min 07 s"; malloc'd */
 /* This boot of the machine (/proc/sys/kernel/random/boot_id, "" when unreadable); static storage.

@@ -5,9 +5,9 @@
  * `select @id := ...` carry across statements), with the client character set utf8mb4. Each
  * statement is journaled three times. "stmt_next" (file, index, checksum of its text) says it may
  * be sent once the statement before it was answered; it is fsync'd before the statement is sent.
- * These lines are written ahead, a few at a time (AHEAD, REFILL_AT below), so that one
- * fdatasync, on the journal's background thread (core/journal.h), covers several statements and
- * runs while the server works on the statements before them. "stmt_begin" is written right
+ * These lines are written ahead, in batches sized by the disk and the server (sqlwindow.h), so
+ * that one fdatasync, on the journal's background thread (core/journal.h), covers several
+ * statements and runs while the server works on the statements before them. "stmt_begin" is written right
  * before the statement is sent and "stmt_done" after the server answered; neither waits for the
  * disk, and stmt_done is held in memory until the next statement's stmt_begin, so that the two go
  * out with one write (or until anything else than sending comes next). Their durability comes
@@ -22,10 +22,10 @@
  *    as done or sent; when no check exists the operator is asked. A stmt_next alone means never
  *    sent.
  *  - another boot (power cut, kernel crash): lines not yet fsync'd may be lost, so the statements
- *    with a stmt_next and no outcome are in doubt: at most AHEAD + 1 of them may have been sent
- *    (statement i is only sent once its stmt_next, written after statement i - AHEAD or later
+ *    with a stmt_next and no outcome are in doubt: at most AHEAD_MAX + 1 of them may have been sent
+ *    (statement i is only sent once its stmt_next, written after statement i - AHEAD_MAX or later
  *    was sent, is durable, and that sync also made every line before it durable, the done record
- *    of statement i - AHEAD - 1 included), plus those queued after them. They are checked in
+ *    of statement i - AHEAD_MAX - 1 included), plus those queued after them. They are checked in
  *    order; the first found not applied ends it, since a statement is only sent after the one
  *    before it answered. Failures, skips and "already applied" are journaled with fsync before
  *    anything else is sent, so that inference holds. Every line carries the boot it was written in.
@@ -55,6 +55,7 @@
 #include "core/precond.h"
 #include "core/run.h"
 #include "core/sqlsplit.h"
+#include "core/actions/sqlwindow.h"
 
 struct sfile {
 	char *path;
@@ -311,48 +312,45 @@ static int inflight_resolve(struct run *r, const struct pstep *s, struct db *d, 
 	return rc;
 }
 
-/* How far ahead stmt_next lines are written (core/journal.h): each statement's line is written
- * up to AHEAD statements before it is sent, and its fdatasync runs meanwhile on the journal's
- * background thread, overlapped with the statements before it. A flush of the journal takes
- * about as long as the server's flush of a commit, and the disk does not do two flushes in the
- * time of one (bench/bench_flush.c), so the lines go in batches: when only REFILL_AT statements
- * are left queued, the next ones up to AHEAD are written with one write and synced with one
- * fdatasync, which has the time of REFILL_AT + 1 statements to finish. One journal flush per
- * AHEAD - REFILL_AT statements instead of one per statement. AHEAD + 1 is also the bound on what
- * a power cut leaves in doubt (the header). */
-#define AHEAD 4
-#define REFILL_AT 1
-
 /* The stmt_next lines written ahead: statements [lo, hi) of file f, not yet sent. */
 struct ahead {
 	size_t f, lo, hi;
-	uint64_t seq[AHEAD + 1];      /* by statement index % (AHEAD + 1): its line, durable once synced */
-	char sha[AHEAD + 1][65];      /* its checksum, not computed twice */
+	uint64_t seq[AHEAD_MAX + 1];    /* by statement index % (AHEAD_MAX + 1): its line, durable once synced */
+	char sha[AHEAD_MAX + 1][65];    /* its checksum, not computed twice */
+	uint64_t stmt_us;               /* a statement's time from send to answer, smoothed; 0: none yet */
 };
 
-/* Statement i was sent: when no more than REFILL_AT statements after it are queued, writes the
- * stmt_next of the next ones up to AHEAD after it (one write), stopping at one the journal
- * already knows (done or in doubt: resume handles those), and starts their sync. A precondition
- * of their own may still skip them (journaled as done). */
+/* A statement took `us` from send to answer. */
+static void ahead_timed(struct ahead *a, uint64_t us)
+{
+	a->stmt_us = a->stmt_us ? (7 * a->stmt_us + us) / 8 : us + 1;
+}
+
+/* Statement i was sent: when no more than the window's refill statements after it are queued,
+ * writes the stmt_next of the next ones up to the window's end (one write), stopping at one the
+ * journal already knows (done or in doubt: resume handles those), and starts their sync. A
+ * precondition of their own may still skip them (journaled as done). */
 static void queue_ahead(struct run *r, const struct jstate *js, const struct sfile *sf, size_t f, size_t i, struct ahead *a)
 {
 	if (a->f != f || a->hi <= i + 1)
 		a->f = f, a->lo = a->hi = i + 1;
 	else if (a->lo < i + 1)
 		a->lo = i + 1;
-	if (a->hi - a->lo > REFILL_AT)
+	size_t refill, upto;
+	sql_window(journal_sync_us(r->jr), a->stmt_us, &refill, &upto);
+	if (a->hi - a->lo > refill)
 		return;
 	int made = 0;
-	while (a->hi < sf->sc.n && a->hi < i + 1 + AHEAD) {
+	while (a->hi < sf->sc.n && a->hi < i + 1 + upto) {
 		size_t k = a->hi;
 		char *key = xasprintf("%s#%zu", sf->path, k + 1);
 		int known = has(js->done, key) || has(js->inflight, key);
 		free(key);
 		if (known)
 			break;
-		char *sha = a->sha[k % (AHEAD + 1)];
+		char *sha = a->sha[k % (AHEAD_MAX + 1)];
 		sqlsplit_checksum(&sf->sc.v[k], sha);
-		a->seq[k % (AHEAD + 1)] = run_journal_hold(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
+		a->seq[k % (AHEAD_MAX + 1)] = run_journal_hold(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
 							 sf->path, k + 1, sha, boot_id());
 		a->hi = k + 1;
 		made = 1;
@@ -367,8 +365,8 @@ static uint64_t ahead_take(struct ahead *a, size_t f, size_t i, char sha[65])
 {
 	if (a->f != f || i < a->lo || i >= a->hi)
 		return 0;
-	memcpy(sha, a->sha[i % (AHEAD + 1)], 65);
-	uint64_t seq = a->seq[i % (AHEAD + 1)];
+	memcpy(sha, a->sha[i % (AHEAD_MAX + 1)], 65);
+	uint64_t seq = a->seq[i % (AHEAD_MAX + 1)];
 	a->lo = i + 1;
 	return seq;
 }
@@ -652,6 +650,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				fault_hit("stmt_begin");
 				struct db_error err = {0};
 				unsigned long long aff = 0;
+				uint64_t t_sent = mono_us();
 				int sent = db_send(d, st->text, &err);
 				/* While the server runs it, off its path: the statements after it queued (their
 				 * sync started) and the log line. */
@@ -661,6 +660,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
 				if (sent == 0 && db_finish(d, &aff, &err) == 0) {
+					ahead_timed(&ahead, mono_us() - t_sent);
 					fault_hit("stmt_sent");
 					done_seq = run_journal_hold(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu",
 								     files[f].path, i + 1, aff);

@@ -23,6 +23,22 @@ t "the uninterrupted run journals a stmt_next before each begin" \
 	'[ "$(grep -c "\"t\":\"stmt_next\"" "$(sf_last_run)/journal.jsonl")" -ge $NSTMT ]'
 t "every stmt_next and stmt_begin names this boot" \
 	'! grep -E "\"t\":\"stmt_(next|begin)\"" "$(sf_last_run)/journal.jsonl" | grep -vq "\"boot\":\"$(cat /proc/sys/kernel/random/boot_id)\""'
+# The window written ahead (core/actions/sqlwindow.h) grows with the measured sync and statement
+# times, never past AHEAD_MAX (32): each statement's stmt_next precedes its begin, and no stmt_next
+# is more than 32 statements ahead of the statement being begun, so a power cut leaves at most 33
+# sent statements in doubt.
+lead() {   # the largest lead seen, or "missing FILE#INDEX" when a begin had no stmt_next before it
+	awk '{
+		f = $0; sub(/.*"file":"/, "", f); sub(/".*/, "", f)
+		i = $0; sub(/.*"index":/, "", i); sub(/[,}].*/, "", i); i += 0
+	}
+	/"t":"stmt_next"/ { seen[f "#" i] = 1; if (i > hi[f]) hi[f] = i }
+	/"t":"stmt_begin"/ { if (!(f "#" i in seen)) { print "missing " f "#" i; bad = 1; exit }
+			      if (hi[f] - i > max) max = hi[f] - i }
+	END { if (!bad) print max + 0 }' "$1"
+}
+t "no statement is begun before its stmt_next, none queued more than 32 ahead" \
+	'l=$(lead "$(sf_last_run)/journal.jsonl"); [ "$l" -ge 1 ] 2>/dev/null && [ "$l" -le 32 ] || { echo "lead: $l"; false; }'
 sf_dump "$T/ref.txt"
 sf_restore "$T/base.sql"
 rm -rf "$T/state"
@@ -63,9 +79,9 @@ t "stmt_begin: statement 2 sent once by the resume" \
 	'[ "$(grep -v adopted_from "$R/journal.jsonl" | grep "\"t\":\"stmt_done\"" | grep -c "$ddl,\"index\":2,")" -eq 1 ]'
 sf_restore "$T/base.sql"; rm -rf "$T/state"
 
-# Statements are queued up to four ahead (three at a time): a durable prefix can end with the
-# stmt_next of a statement up to four after the last one whose done line survived (the Linkis DDL
-# file has three). Killed after all three were applied, cut after statement 3's stmt_next
+# Statements are queued up to four ahead (three at a time) until the sync and statement times are
+# measured: a durable prefix can end with the stmt_next of a statement up to four after the last
+# one whose done line survived (the Linkis DDL file has three). Killed after all three were applied, cut after statement 3's stmt_next
 # (written with statement 2's right after statement 1 was sent): three in doubt, each resolved by
 # its check, the operator asked nothing.
 power_cut stmt_sent:3 3
