@@ -4,7 +4,7 @@
  *   - small fast statements on a disk whose flush takes as long as one of them: batches of about
  *     thirty, the whole AHEAD_MAX window;
  *   - a statement that runs a second: each its own sync (refill 1, up to 2), so a power cut leaves
- *     two in doubt, not thirty-three;
+ *     three in doubt (upto + 1), not thirty-three;
  *   - in between, the batch follows FLUSH_SPACING * f / s;
  *   - over a grid of sync and statement times: 1 <= refill < upto <= AHEAD_MAX, and a slower
  *     statement never widens the window.
