@@ -7,11 +7,11 @@
  * be sent once the statement before it was answered; it is fsync'd before the statement is sent.
  * These lines are written ahead, in batches sized by the disk and the server (sqlwindow.h), so
  * that one fdatasync, on the journal's background thread (core/journal.h), covers several
- * statements and runs while the server works on the statements before them. "stmt_begin" is written right
- * before the statement is sent and "stmt_done" after the server answered; neither waits for the
- * disk, and stmt_done is held in memory until the next statement's stmt_begin, so that the two go
- * out with one write (or until anything else than sending comes next). Their durability comes
- * with the next sync. Between the server's answer and the next send there is then one write(2);
+ * statements and runs while the server works on the statements before them. "stmt_begin" is
+ * written right before the statement is sent and "stmt_done" after the server answered; neither
+ * waits for the disk, and stmt_done is held in memory until the next statement's stmt_begin, so
+ * that the two go out with one write (or until anything else than sending comes next). Their
+ * durability comes with the next sync. Between the server's answer and the next send there is then one write(2);
  * the "sql" log line is said while the server runs the statement (db_send / db_finish), off its
  * path. That is what makes resume exact:
  *  - same boot (the engine was killed, the SSH link dropped): the journal is whole. A statement
@@ -51,11 +51,11 @@
 
 #include <jansson.h>
 
+#include "core/actions/sqlwindow.h"
 #include "core/journal.h"
 #include "core/precond.h"
 #include "core/run.h"
 #include "core/sqlsplit.h"
-#include "core/actions/sqlwindow.h"
 
 struct sfile {
 	char *path;
