@@ -751,11 +751,12 @@ int httpsim_run(int argc, char **argv, char **cause)
 			return usage_error(cause, "%s needs a value", a);
 		i++;
 		if (!strcmp(a, "--port")) {
-			if (!str_port(v))
+			int port = str_port(v);
+			if (!port)
 				return usage_error(cause, "bad port '%s'", v);
 			if (nports == ARRAY_LEN(ports))
 				return usage_error(cause, "too many ports%s", NULL);
-			ports[nports++] = (unsigned)str_port(v);
+			ports[nports++] = (unsigned)port;
 		} else if (!strcmp(a, "--routes")) {
 			if (nroutes == ARRAY_LEN(rfiles))
 				return usage_error(cause, "too many routes files%s", NULL);

@@ -9,8 +9,10 @@
  * write and synced with one fdatasync. Both follow what this disk and this server do, measured
  * during the run (f: the journal's sync time, s: a statement's time from send to answer, both
  * smoothed):
- *  - refill = ceil(f / s), at least 1: the batch's sync has the time of refill + 1 statements (the
- *    one running and those still queued) to finish before a send would wait for it;
+ *  - refill = ceil(f / s), from 1 to AHEAD_MAX / 4: the batch's sync has the time of refill + 1
+ *    statements (the one running and those still queued) to finish before a send would wait for
+ *    it (statements much faster than a flush, such as SELECTs, may then wait a little: the cap
+ *    keeps the window for the batch);
  *  - batch = ceil(FLUSH_SPACING * f / s): the journal flushes at most once per FLUSH_SPACING
  *    flush-times of the server's work, a few percent of the disk.
  * 100k small INSERTs at 0.3 ms each get batches of about thirty; an ALTER TABLE that runs for a

@@ -147,3 +147,17 @@ sf_apply_setup() {
 }
 applied_all() { sf_applied_all; }
 exactly_once() { sf_exactly_once "$NSTMT"; }
+
+# sf_lead JOURNAL: how far ahead of the statement being begun its file's stmt_next lines were
+# written, at most (core/actions/sqlwindow.h); "missing FILE#INDEX" when a statement was begun
+# with no stmt_next before it.
+sf_lead() {
+	awk '{
+		f = $0; sub(/.*"file":"/, "", f); sub(/".*/, "", f)
+		i = $0; sub(/.*"index":/, "", i); sub(/[,}].*/, "", i); i += 0
+	}
+	/"t":"stmt_next"/ { seen[f "#" i] = 1; if (i > hi[f]) hi[f] = i }
+	/"t":"stmt_begin"/ { if (!(f "#" i in seen)) { print "missing " f "#" i; bad = 1; exit }
+			      if (hi[f] - i > max) max = hi[f] - i }
+	END { if (!bad) print max + 0 }' "$1"
+}

@@ -27,18 +27,8 @@ t "every stmt_next and stmt_begin names this boot" \
 # times, never past AHEAD_MAX (32): each statement's stmt_next precedes its begin, and no stmt_next
 # is more than 32 statements ahead of the statement being begun, so a power cut leaves at most 33
 # sent statements in doubt.
-lead() {   # the largest lead seen, or "missing FILE#INDEX" when a begin had no stmt_next before it
-	awk '{
-		f = $0; sub(/.*"file":"/, "", f); sub(/".*/, "", f)
-		i = $0; sub(/.*"index":/, "", i); sub(/[,}].*/, "", i); i += 0
-	}
-	/"t":"stmt_next"/ { seen[f "#" i] = 1; if (i > hi[f]) hi[f] = i }
-	/"t":"stmt_begin"/ { if (!(f "#" i in seen)) { print "missing " f "#" i; bad = 1; exit }
-			      if (hi[f] - i > max) max = hi[f] - i }
-	END { if (!bad) print max + 0 }' "$1"
-}
 t "no statement is begun before its stmt_next, none queued more than 32 ahead" \
-	'l=$(lead "$(sf_last_run)/journal.jsonl"); [ "$l" -ge 1 ] 2>/dev/null && [ "$l" -le 32 ] || { echo "lead: $l"; false; }'
+	'l=$(sf_lead "$(sf_last_run)/journal.jsonl"); [ "$l" -ge 1 ] 2>/dev/null && [ "$l" -le 32 ] || { echo "lead: $l"; false; }'
 sf_dump "$T/ref.txt"
 sf_restore "$T/base.sql"
 rm -rf "$T/state"

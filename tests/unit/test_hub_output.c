@@ -265,9 +265,6 @@ static int file_has(const char *path, const char *needle)
 	return has;
 }
 
-/* The SQL apply's frequent lines ("sql" log lines, statement done records, progress) are buffered on
- * their way to events.jsonl and run.log (core/hub.c): any other line writes them at once, before
- * itself; alone they are written by the hub thread shortly after. */
 /* An answer that reaches the hub before the engine waits for it (a front end answering the
  * moment it sees the question: stdin piped into --plain) is kept: the question is opened
  * before it is sent. The old hub reset the answer in hub_wait_answer and waited for ever (the
@@ -295,6 +292,9 @@ static void test_quick_answer(void **state)
 	fixture_stop(&f);
 }
 
+/* The SQL apply's frequent lines ("sql" log lines, statement done records, progress) are buffered on
+ * their way to events.jsonl and run.log (core/hub.c): any other line writes them at once, before
+ * itself; alone they are written by the hub thread shortly after. */
 static void test_frequent(void **state)
 {
 	(void)state;
