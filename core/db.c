@@ -119,11 +119,10 @@ static int drain_more(MYSQL *m, struct db_error *err)
 	}
 }
 
-/* Runs sql and visits the rows of the first result with fn (NULL: count only). */
-/* The answer to a statement sent: rows to fn, the count (rows or affected) to *count. */
-static int finish(struct db *d, db_row_fn fn, void *ud, unsigned long long *count, struct db_error *err)
+/* The current result (a statement's answer): rows to fn (NULL: count only), the count (rows or
+ * affected) to *count. Returns 1 when fn stopped, 0, or -1 with err. */
+static int take_result(MYSQL *m, db_row_fn fn, void *ud, unsigned long long *count, struct db_error *err)
 {
-	MYSQL *m = d->m;
 	int stopped = 0;
 	unsigned long long n = 0;
 	MYSQL_RES *r = mysql_use_result(m);
@@ -147,10 +146,17 @@ static int finish(struct db *d, db_row_fn fn, void *ud, unsigned long long *coun
 		err_from(err, m);
 		return -1;
 	}
-	if (drain_more(m, err) < 0)
-		return -1;
 	if (count)
 		*count = n;
+	return stopped;
+}
+
+/* The answer to a statement sent: its first result as take_result, then the rest drained. */
+static int finish(struct db *d, db_row_fn fn, void *ud, unsigned long long *count, struct db_error *err)
+{
+	int stopped = take_result(d->m, fn, ud, count, err);
+	if (stopped < 0 || drain_more(d->m, err) < 0)
+		return -1;
 	return stopped;
 }
 
@@ -177,12 +183,43 @@ int db_send(struct db *d, const char *sql, struct db_error *err)
 
 int db_finish(struct db *d, unsigned long long *affected, struct db_error *err)
 {
+	return db_read(d, 1, 1, affected, err);
+}
+
+int db_multi_statements(struct db *d, struct db_error *err)
+{
 	err_clear(err);
-	if (mysql_read_query_result(d->m) != 0) {
+	if (mysql_set_server_option(d->m, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
 		err_from(err, d->m);
 		return -1;
 	}
-	return finish(d, NULL, NULL, affected, err) < 0 ? -1 : 0;
+	return 0;
+}
+
+int db_read(struct db *d, int first, int last, unsigned long long *affected, struct db_error *err)
+{
+	err_clear(err);
+	if (first) {
+		if (mysql_read_query_result(d->m) != 0) {
+			err_from(err, d->m);
+			return -1;
+		}
+	} else {
+		int st = mysql_next_result(d->m);
+		if (st != 0) {
+			if (st > 0)
+				err_from(err, d->m);
+			else   /* the server sent fewer answers than statements: the text did not split as ours */
+				err_set(err, 2014, "HY000", "the server sent no answer for this statement (the statements sent together split differently)");
+			return -1;
+		}
+	}
+	unsigned long long n = 0;
+	if (take_result(d->m, NULL, NULL, &n, err) < 0 || (last && drain_more(d->m, err) < 0))
+		return -1;
+	if (affected)
+		*affected = n;
+	return 0;
 }
 
 int db_exec(struct db *d, const char *sql, unsigned long long *affected, struct db_error *err)
@@ -227,6 +264,13 @@ int db_query_rows(struct db *d, const char *sql, db_row_fn fn, void *ud, struct 
 int db_ping(struct db *d)
 {
 	return d && mysql_ping(d->m) == 0 ? 0 : -1;
+}
+
+void db_last_error(struct db *d, struct db_error *err)
+{
+	err_clear(err);
+	if (d && mysql_errno(d->m))
+		err_from(err, d->m);
 }
 
 int db_is_connection_error(unsigned code)

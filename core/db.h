@@ -41,6 +41,15 @@ int db_exec(struct db *d, const char *sql, unsigned long long *affected, struct 
  * connection in between. */
 int db_send(struct db *d, const char *sql, struct db_error *err);
 int db_finish(struct db *d, unsigned long long *affected, struct db_error *err);
+/* Several statements in one round trip: db_multi_statements lets the server take a text of
+ * statements separated by ";" (a round trip, once per connection; the mysql client does the same).
+ * After db_send of such a text, db_read reads one statement's answer at a time, in order: first
+ * for the first statement, last for the last one (then whatever else the server sends is drained,
+ * as by db_finish). The server stops at the first statement that fails: its error comes from
+ * that db_read, and the statements after it never ran. Each statement must give one result (no
+ * CALL): the caller pairs answers with statements by position. */
+int db_multi_statements(struct db *d, struct db_error *err);
+int db_read(struct db *d, int first, int last, unsigned long long *affected, struct db_error *err);
 /* Runs a query and returns its first column of the first row as a new string (caller frees). Returns 0 (a SQL
  * NULL value gives *out == NULL), 1 when there is no row (*out == NULL), -1 on error. */
 int db_query_value(struct db *d, const char *sql, char **out, struct db_error *err);
@@ -50,6 +59,8 @@ int db_query_value(struct db *d, const char *sql, char **out, struct db_error *e
 typedef int (*db_row_fn)(void *ud, unsigned ncols, char **values, unsigned long *lengths);
 int db_query_rows(struct db *d, const char *sql, db_row_fn fn, void *ud, struct db_error *err);
 int db_ping(struct db *d);                   /* 0 alive */
+/* The error of the last call that failed on this connection (code 0 when it succeeded). */
+void db_last_error(struct db *d, struct db_error *err);
 /* 2002, 2003, 2006, 2013, 2055, 1053 server shutdown, 1927 connection killed, 4031: "the database went away" */
 int db_is_connection_error(unsigned code);
 /* mysql_real_escape_string into *owned (caller frees); returns *owned. For use inside '...' quotes. */

@@ -180,6 +180,16 @@ int journal_wait(struct journal *j, uint64_t seq)
 	return rc;
 }
 
+int journal_durable(struct journal *j, uint64_t seq)
+{
+	if (!j || seq == 0)
+		return 0;
+	pthread_mutex_lock(&j->mu);
+	int ok = !j->failed && j->synced >= seq;
+	pthread_mutex_unlock(&j->mu);
+	return ok;
+}
+
 uint64_t journal_sync_us(struct journal *j)
 {
 	if (!j)

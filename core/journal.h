@@ -38,6 +38,8 @@ void journal_kick(struct journal *j);
 /* Waits until line seq (and every line before it) is durable; writes held lines first, and syncs
  * itself when no kick covers it. 0 or -1. */
 int journal_wait(struct journal *j, uint64_t seq);
+/* 1 when line seq is durable already (journal_wait would not wait), else 0. */
+int journal_durable(struct journal *j, uint64_t seq);
 /* How long one fdatasync of this journal takes, in microseconds, averaged over the last few;
  * 0 before the first. (The SQL apply sizes its batches by it.) */
 uint64_t journal_sync_us(struct journal *j);

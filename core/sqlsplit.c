@@ -224,6 +224,7 @@ static int emit(struct sql_script *out, size_t *cap, const struct scan *s, size_
 	st->col = col;
 	st->offset = start;
 	st->is_delimiter_cmd = 0;
+	st->own_delimiter = !(s->dlen == 1 && s->delim[0] == ';');
 	return 0;
 }
 

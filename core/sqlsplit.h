@@ -13,6 +13,7 @@ struct sql_stmt {
 	int line, col;   /* 1-based position of the statement's first character in the file (col counts UTF-8 characters) */
 	size_t offset;   /* byte offset of that character */
 	int is_delimiter_cmd; /* never set in output: DELIMITER lines are consumed, not returned */
+	int own_delimiter;    /* ended by a DELIMITER other than ";": may hold ";" of its own (a procedure body) */
 };
 struct sql_script { struct sql_stmt *v; size_t n; };
 

@@ -1,8 +1,13 @@
 /*
  * sqlapply.c: the SQL apply step.
  *
- * Statements go one by one through libmysqlclient on one connection (user variables such as
- * `select @id := ...` carry across statements), with the client character set utf8mb4. Each
+ * Statements go in order through libmysqlclient on one connection (user variables such as
+ * `select @id := ...` carry across statements), with the client character set utf8mb4. Once a
+ * statement's time is measured, several that follow one another may go in one text (a "round
+ * trip", sqlwindow.h's sql_round): the server runs them in order and answers each, and each
+ * answer is read, logged and journaled in its turn as if it had been sent alone; the server
+ * stops at one that fails, and the rest are withdrawn and sent again in their turn. Only
+ * statements whose stmt_next is durable already go together, so all below holds for each. Each
  * statement is journaled three times. "stmt_next" (file, index, checksum of its text) says it may
  * be sent once the statement before it was answered; it is fsync'd before the statement is sent.
  * These lines are written ahead, in batches sized by the disk and the server (sqlwindow.h), so
@@ -48,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -74,6 +80,7 @@ struct sfile {
  */
 struct jstate {
 	json_t *done, *inflight, *begun, *queued, *oldboot;
+	json_t *lost;     /* in flight because the connection was lost mid round trip (this run) */
 	int other_boot;   /* the machine restarted since: the in-doubt rules of the header */
 };
 
@@ -82,7 +89,7 @@ static int has(json_t *set, const char *key) { return json_object_get(set, key) 
 static void load_done(struct run *r, const struct pstep *s, struct jstate *js)
 {
 	js->done = json_object(), js->inflight = json_object(), js->begun = json_object();
-	js->queued = json_object(), js->oldboot = json_object();
+	js->queued = json_object(), js->oldboot = json_object(), js->lost = json_object();
 	char *jpath = xasprintf("%s/journal.jsonl", r->run_dir);
 	struct strvec lines = STRVEC_INIT;
 	journal_read_lines(jpath, &lines, NULL);
@@ -148,7 +155,7 @@ static void load_done(struct run *r, const struct pstep *s, struct jstate *js)
 static void jstate_free(struct jstate *js)
 {
 	json_decref(js->done), json_decref(js->inflight), json_decref(js->begun);
-	json_decref(js->queued), json_decref(js->oldboot);
+	json_decref(js->queued), json_decref(js->oldboot), json_decref(js->lost);
 }
 
 static int already_code(const struct pstep *s, unsigned code)
@@ -180,7 +187,8 @@ static char *oneline(const char *sql, size_t max)
 	return sb_detach(&sb);
 }
 
-static struct db *connect_locked(struct run *r, const struct pstep *s, struct db_params *p)
+/* Sets *multi when the server takes several statements in one text (sql_round). */
+static struct db *connect_locked(struct run *r, const struct pstep *s, struct db_params *p, int *multi)
 {
 	struct db *d = run_db_open(r, s->connection, p);
 	if (!d)
@@ -217,6 +225,42 @@ static struct db *connect_locked(struct run *r, const struct pstep *s, struct db
 		return NULL;
 	}
 	free(v);
+	struct db_error me = {0};
+	*multi = db_multi_statements(d, &me) == 0;
+	if (!*multi)
+		ev_log(r, "warn", "the server does not take several statements in one text (%s): each goes alone, one "
+		       "round trip each", me.message);
+	return d;
+}
+
+/* The connection is gone: closes it and connects again (asking while the server stays away), then
+ * restores the session variables from the last statement that set them. NULL with *rc set when the
+ * operator stops (the parameters are freed then too). */
+static struct db *reconnect(struct run *r, const struct pstep *s, struct db *d, struct db_params *p, int *multi,
+			    const char *uservar_stmt, int *rc)
+{
+	db_close(d);
+	run_db_params_free(p);
+	while (!(d = connect_locked(r, s, p, multi))) {
+		if (r->refused) {
+			*rc = STEP_ABORT;
+			return NULL;
+		}
+		/* nothing to skip to: the statements after this one need the server too */
+		char *q2 = xasprintf("%s.connect", s->id);
+		char *why = xasprintf("cannot reconnect to the database%s%s\nBring the server back, then Retry: "
+				      "a statement that was in flight is checked before anything is sent again.",
+				      r->db_error ? ": " : "", r->db_error ? r->db_error : "");
+		int c2 = run_ask_failure_noskip(r, q2, why);
+		free(q2), free(why);
+		if (c2 != 'r') {
+			*rc = c2 == 'u' ? STEP_UNDO : STEP_ABORT;
+			return NULL;
+		}
+	}
+	ev_log(r, "info", "reconnected");
+	if (uservar_stmt)
+		db_exec(d, uservar_stmt, NULL, &(struct db_error){0});
 	return d;
 }
 
@@ -407,6 +451,76 @@ static void withdraw_rest(struct run *r, struct jstate *js, const struct sfile *
 	}
 }
 
+/* Statements [next, end) of file f went to the server in one text with the ones before them
+ * (sql_round) and are not answered yet: each is read in its turn, not sent. */
+struct round {
+	size_t f, next, end;
+	uint64_t t_last;   /* the send, then each answer: a statement's time runs from the one before */
+};
+
+#define ROUND_BYTES 65536   /* a round's text, well under any max_allowed_packet */
+
+/* May go to the server with others in one text: one ";" statement that gives exactly one answer
+ * (a CALL gives one per result set, a DELIMITER block may hold several statements), and by its
+ * first word one of those the upgrade scripts are made of. */
+static int one_answer(const struct sql_stmt *st)
+{
+	static const char *const verbs[] = {"ALTER", "CREATE", "DELETE", "DROP", "INSERT", "RENAME",
+					    "REPLACE", "SELECT", "SET", "TRUNCATE", "UPDATE"};
+	if (st->own_delimiter)
+		return 0;
+	size_t len = strlen(st->text);
+	for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
+		size_t n = strlen(verbs[k]);
+		if (len > n && strncasecmp(st->text, verbs[k], n) == 0 && strchr(" \n\t\r(", st->text[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Statement i of file f is to be sent and its stmt_next is durable: how many statements from i on
+ * go in its round trip. Those after it join while each may give one answer, was queued ahead with
+ * its stmt_next durable already (never waited for), has no precondition of its own, and fits. */
+static size_t round_size(const struct sfile *sf, size_t f, size_t i, const struct ahead *a, struct journal *jr, int multi)
+{
+	size_t max = multi ? sql_round(a->stmt_us) : 1, e = i + 1, bytes = strlen(sf->sc.v[i].text);
+	if (max < 2 || !one_answer(&sf->sc.v[i]))
+		return 1;
+	while (e < sf->sc.n && e - i < max && a->f == f && e >= a->lo && e < a->hi) {
+		const struct sql_stmt *st = &sf->sc.v[e];
+		bytes += strlen(st->text) + 3;
+		if (bytes > ROUND_BYTES || !one_answer(st) || stmt_cond(sf->pf, st, e + 1) ||
+		    !journal_durable(jr, a->seq[e % (AHEAD_MAX + 1)]))
+			break;
+		e++;
+	}
+	return e - i;
+}
+
+/* A round trip ended early: the server stopped at the statement that failed, so the statements
+ * after it never ran. Recorded (fsync'd) as withdrawn; they are sent again in their turn. */
+static int round_withdraw(struct run *r, const struct sfile *sf, struct round *rd)
+{
+	uint64_t last = 0;
+	for (size_t k = rd->next; k < rd->end; k++)
+		last = run_journal_write(r, "stmt_withdrawn", "\"file\":\"%s\",\"index\":%zu", sf->path, k + 1);
+	rd->next = rd->end = 0;
+	return last ? journal_wait(r->jr, last) : 0;
+}
+
+/* The connection was lost mid round trip: the statements after the one that was being answered
+ * may have run (in order) or not. They are in flight, checked in turn before anything is sent. */
+static void round_lost(struct jstate *js, const struct sfile *sf, struct round *rd)
+{
+	for (size_t k = rd->next; k < rd->end; k++) {
+		char *key = xasprintf("%s#%zu", sf->path, k + 1);
+		json_object_set_new(js->inflight, key, json_true());
+		json_object_set_new(js->lost, key, json_true());
+		free(key);
+	}
+	rd->next = rd->end = 0;
+}
+
 int act_sqlapply(struct run *r, const struct pstep *s)
 {
 	struct sfile *files = xcalloc(s->nfiles ? s->nfiles : 1, sizeof *files);
@@ -448,7 +562,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 		ev_item(r, path, path_basename(path), "todo", "", "");
 		nf++;
 	}
-	sb_addf(&plan, "\n%zu statements in all, one by one, journaled; utf8mb4.\n", total);
+	sb_addf(&plan, "\n%zu statements in all, in order, each journaled; utf8mb4.\n", total);
 
 	load_done(r, s, &js);
 	/* Resume goes by position: only when every statement sent before has the same text now. */
@@ -511,7 +625,8 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 
 	struct db_params p;
 	struct db *d = NULL;
-	while (!(d = connect_locked(r, s, &p))) {
+	int multi = 0;   /* the server takes several statements in one text */
+	while (!(d = connect_locked(r, s, &p, &multi))) {
 		if (r->refused) {
 			rc = STEP_ABORT;
 			goto out;
@@ -528,6 +643,7 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 	size_t n = 0, applied = 0, already = 0, skipped = 0, precond = 0, found = 0;
 	uint64_t last = 0;
 	struct ahead ahead = {0};
+	struct round round = {0};
 	uint64_t done_seq = 0;   /* the last stmt_done written */
 	char *uservar_stmt = NULL;
 	for (size_t f = 0; f < nf; f++) {
@@ -568,7 +684,10 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			char *key = xasprintf("%s#%zu", files[f].path, i + 1);
 			int was_inflight = has(js.inflight, key);
 			int was_done = has(js.done, key);
+			int was_lost = has(js.lost, key);
 			free(key);
+			/* sent already, in one text with the statements before it: only its answer is read */
+			int in_round = round.f == f && round.next == i && round.end > i;
 			const struct pcond *cond = was_done || was_inflight ? NULL : stmt_cond(files[f].pf, st, i + 1);
 			/* The last statement's stmt_done is held (it goes out with this one's stmt_begin, one
 			 * write): written now when anything else than sending comes first (a check may take a
@@ -583,19 +702,22 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 				continue;
 			}
-			if (r->abort_requested) {
+			if (r->abort_requested && !in_round) {   /* a round trip's answers are read first */
 				rc = STEP_ABORT;
 				goto done;
 			}
 			if (was_inflight) {
 				int v = inflight_resolve(r, s, d, &files[f], i + 1,
-							 js.other_boot ? "may have been sent before the machine restarted"
+							 was_lost ? "was sent when the connection was lost"
+							 : js.other_boot ? "may have been sent before the machine restarted"
 								       : "was in flight when the engine stopped");
 				if (v < 0) {
 					rc = STEP_ABORT;
 					goto done;
 				}
-				if (v == 0 && js.other_boot)
+				/* those in flight after it were sent after it (or with it, in one text the server
+				 * runs in order): none of them ran either */
+				if (v == 0)
 					withdraw_rest(r, &js, files, nf, f, i + 1);
 				if (v == 1) {
 					found++;
@@ -603,11 +725,29 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 			} else if (cond) {
 				char *what = NULL, *cause = NULL;
-				int h = precond_holds(d, cond, &what, &cause);
-				if (h < 0) {
+				int h;
+				while ((h = precond_holds(d, cond, &what, &cause)) < 0) {
+					struct db_error le;
+					db_last_error(d, &le);
 					ev_log(r, "error", "%s line %d: %s", path_basename(files[f].path), st->line, cause);
-					free(cause);
-					goto done;
+					free(cause), free(what);
+					cause = what = NULL;
+					if (!db_is_connection_error(le.code))
+						goto done;
+					/* the server went away before the statement was sent: nothing of it landed */
+					ev_log(r, "error", "%s line %d: ERROR %u (%s): %s", files[f].path, st->line, le.code, le.sqlstate, le.message);
+					char *qid = xasprintf("%s.error", s->id);
+					char *why = xasprintf("%s line %d: its precondition could not be checked: ERROR %u: %s (the connection to "
+							      "the server was lost; the statement was not sent)", path_basename(files[f].path),
+							      st->line, le.code, le.message);
+					int c = run_ask_failure_noskip(r, qid, why);
+					free(qid), free(why);
+					if (c != 'r') {
+						rc = c == 'u' ? STEP_UNDO : STEP_ABORT;
+						goto done;
+					}
+					if (!(d = reconnect(r, s, d, &p, &multi, uservar_stmt, &rc)))
+						goto out3;
 				}
 				if (h == 1) {
 					char *jw = jstr(what);
@@ -620,47 +760,72 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				}
 				free(what);
 			}
-			char sha[65];
-			uint64_t queued = ahead_take(&ahead, f, i, sha);
-			if (!queued)
-				sqlsplit_checksum(st, sha);
+			char sha[65] = "";
+			uint64_t queued = in_round ? 0 : ahead_take(&ahead, f, i, sha);
 			char *shown = oneline(st->text, 160);
 			(void)fault_hit("sql_stmt");   /* sandbox scenarios hook actions here (the database goes away) */
 			for (;;) {
-				/* Durable before it is sent: its stmt_next, usually written ahead and synced meanwhile. */
-				uint64_t seq = queued ? queued
-					: run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
-							    files[f].path, i + 1, sha, boot_id());
-				queued = 0;   /* a retry writes a new one */
-				if (!seq || journal_wait(r->jr, seq) < 0) {
-					ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): nothing more is sent, so that a "
-					       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
-					free(shown);
-					goto done;
-				}
-				/* with the last statement's stmt_done, held until now: one write */
-				if (!run_journal_write(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
-						       files[f].path, i + 1, st->line, sha, boot_id())) {
-					/* unsent without it: a resume would take the statement for never sent */
-					ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): the statement is not sent, so that a "
-					       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
-					free(shown);
-					goto done;
-				}
-				fault_hit("stmt_begin");
 				struct db_error err = {0};
 				unsigned long long aff = 0;
-				uint64_t t_sent = mono_us();
-				int sent = db_send(d, st->text, &err);
-				/* While the server runs it, off its path: the statements after it queued (their
-				 * sync started) and the log line. */
-				if (sent == 0) {
-					queue_ahead(r, &js, &files[f], f, i, &ahead);
-					fault_hit("stmt_queued");
+				int sent = 0, first = !in_round;
+				if (in_round) {
+					round.next = i + 1;
+					in_round = 0;   /* a retry sends it again, alone */
+				} else {
+					if (!sha[0])
+						sqlsplit_checksum(st, sha);
+					/* Durable before it is sent: its stmt_next, usually written ahead and synced meanwhile. */
+					uint64_t seq = queued ? queued
+						: run_journal_write(r, "stmt_next", "\"file\":\"%s\",\"index\":%zu,\"sha256\":\"%s\",\"boot\":\"%s\"",
+								    files[f].path, i + 1, sha, boot_id());
+					queued = 0;   /* a retry writes a new one */
+					if (!seq || journal_wait(r->jr, seq) < 0) {
+						ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): nothing more is sent, so that a "
+						       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
+						free(shown);
+						goto done;
+					}
+					/* The statements that go with it (sql_round), each begun in the journal; with the
+					 * last statement's stmt_done, held until now: one write. */
+					size_t m = round_size(&files[f], f, i, &ahead, r->jr, multi);
+					struct strbuf text = STRBUF_INIT;
+					for (size_t k = i; k < i + m; k++) {
+						char ksha[65];
+						if (k > i)
+							(void)ahead_take(&ahead, f, k, ksha);
+						run_journal_hold(r, "stmt_begin", "\"file\":\"%s\",\"index\":%zu,\"line\":%d,\"sha256\":\"%s\",\"boot\":\"%s\"",
+								 files[f].path, k + 1, files[f].sc.v[k].line, k > i ? ksha : sha, boot_id());
+						if (m > 1) {
+							/* on a line of its own: a statement may end in a "--" comment */
+							sb_adds(&text, k > i ? "\n;\n" : "");
+							sb_adds(&text, files[f].sc.v[k].text);
+						}
+					}
+					if (journal_release(r->jr) < 0) {
+						/* unsent without it: a resume would take the statement for never sent */
+						ev_log(r, "error", "cannot write the journal (%s/journal.jsonl): the statement is not sent, so that a "
+						       "resume knows exactly what was applied. Free space there, then run again to resume.", r->run_dir);
+						sb_free(&text);
+						free(shown);
+						goto done;
+					}
+					for (size_t k = 0; k < m; k++)
+						fault_hit("stmt_begin");
+					round = (struct round){.f = f, .next = i + 1, .end = i + m, .t_last = mono_us()};
+					sent = db_send(d, m > 1 ? sb_str(&text) : st->text, &err);
+					sb_free(&text);
+					/* While the server runs it, off its path: the statements after it queued (their
+					 * sync started) and the log line. */
+					if (sent == 0) {
+						queue_ahead(r, &js, &files[f], f, i, &ahead);
+						fault_hit("stmt_queued");
+					}
 				}
 				ev_log(r, "sql", "%s:%d: %s", path_basename(files[f].path), st->line, shown);
-				if (sent == 0 && db_finish(d, &aff, &err) == 0) {
-					ahead_timed(&ahead, mono_us() - t_sent);
+				if (sent == 0 && db_read(d, first, round.next >= round.end, &aff, &err) == 0) {
+					uint64_t now = mono_us();
+					ahead_timed(&ahead, now - round.t_last);
+					round.t_last = now;
 					fault_hit("stmt_sent");
 					done_seq = run_journal_hold(r, "stmt_done", "\"file\":\"%s\",\"index\":%zu,\"affected\":%llu",
 								     files[f].path, i + 1, aff);
@@ -672,6 +837,18 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					}
 					break;
 				}
+				/* The rest of its round trip: never ran (the server stops at an error), or, with the
+				 * connection lost, in doubt like this one. */
+				if (round.end > round.next) {
+					if (db_is_connection_error(err.code))
+						round_lost(&js, &files[f], &round);
+					else if (round_withdraw(r, &files[f], &round) < 0) {
+						ev_log(r, "error", "cannot sync the journal (%s/journal.jsonl): nothing more is sent", r->run_dir);
+						free(shown);
+						goto done;
+					}
+				}
+				round.next = round.end = 0;
 				if (already_code(s, err.code)) {
 					run_journal(r, "stmt_already", "\"file\":\"%s\",\"index\":%zu,\"code\":%u", files[f].path, i + 1, err.code);
 					ev_log(r, "warn", "already applied: %s line %d: (%u) %s", path_basename(files[f].path), st->line,
@@ -708,30 +885,10 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 				/* retry: reconnect if the server went away, restoring session variables; a statement
 				 * lost with the connection is checked before it is sent again */
 				if (conn_lost || db_ping(d) != 0) {
-					db_close(d);
-					run_db_params_free(&p);
-					while (!(d = connect_locked(r, s, &p))) {
-						if (r->refused) {
-							free(shown);
-							rc = STEP_ABORT;
-							goto out3;
-						}
-						/* nothing to skip to: the statements after this one need the server too */
-						char *q2 = xasprintf("%s.connect", s->id);
-						char *why = xasprintf("cannot reconnect to the database%s%s\nBring the server back, then Retry: "
-								      "a statement that was in flight is checked before anything is sent again.",
-								      r->db_error ? ": " : "", r->db_error ? r->db_error : "");
-						int c2 = run_ask_failure_noskip(r, q2, why);
-						free(q2), free(why);
-						if (c2 != 'r') {
-							free(shown);
-							rc = c2 == 'u' ? STEP_UNDO : STEP_ABORT;
-							goto out3;
-						}
+					if (!(d = reconnect(r, s, d, &p, &multi, uservar_stmt, &rc))) {
+						free(shown);
+						goto out3;
 					}
-					ev_log(r, "info", "reconnected");
-					if (uservar_stmt)
-						db_exec(d, uservar_stmt, NULL, &(struct db_error){0});
 					if (conn_lost) {
 						int v = inflight_resolve(r, s, d, &files[f], i + 1, "was sent when the connection was lost");
 						if (v < 0) {
@@ -739,6 +896,8 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 							rc = STEP_ABORT;
 							goto done;
 						}
+						if (v == 0)   /* those in flight after it (its round trip) did not run either */
+							withdraw_rest(r, &js, files, nf, f, i + 1);
 						if (v == 1) {
 							found++;
 							break;

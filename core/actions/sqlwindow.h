@@ -51,4 +51,25 @@ static inline void sql_window(uint64_t sync_us, uint64_t stmt_us, size_t *refill
 	*refill = (size_t)rf, *upto = (size_t)(rf + b);
 }
 
+/*
+ * How many statements one round trip to the server may carry (sqlapply.c sends them as one text;
+ * the server runs them in order and answers each). A statement sent alone waits for a round trip
+ * and for upwiz between the server's answer and the next send; sent together, the server goes
+ * from one to the next at once while upwiz journals and logs the answers behind it. Only
+ * statements whose stmt_next is durable already go together, so the journal's rules hold as for
+ * one statement at a time. ROUND_US of the server's work at most (from s): an abort, or a failed
+ * statement's question, comes that much later at worst, and the log still shows each statement as
+ * it is answered. One until s is measured; never more than ROUND_MAX.
+ */
+#define ROUND_MAX 16
+#define ROUND_US 20000
+
+static inline size_t sql_round(uint64_t stmt_us)
+{
+	if (!stmt_us)
+		return 1;
+	uint64_t n = ROUND_US / stmt_us;
+	return n < 1 ? 1 : n > ROUND_MAX ? ROUND_MAX : (size_t)n;
+}
+
 #endif

@@ -129,6 +129,57 @@ static void test_user_variables_and_drain(void **state)
 	db_close(d);
 }
 
+/* Several statements in one text (sqlapply.c's round trips): one answer each, in order, rows and
+ * counts per statement, user variables set by one seen by the next; the server stops at the first
+ * error, the statements after it never ran, and the connection stays in sync. */
+static void test_round_trip(void **state)
+{
+	struct db *d = harness_connect("t_round");
+	assert_non_null(d);
+	struct db_error err;
+	/* without the option the server refuses the text as one statement */
+	assert_int_equal(db_exec(d, "SELECT 1;\n;\nSELECT 2", NULL, &err), -1);
+	assert_int_equal(err.code, 1064);
+	assert_int_equal(db_multi_statements(d, &err), 0);
+	exec_ok(d, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+	const char *ok = "INSERT INTO t VALUES (1, 10), (2, 20) -- a comment at the end\n;\n"
+			 "select @v := v FROM t WHERE id = 2\n;\n"
+			 "UPDATE t SET v = @v + 1 WHERE id = 1 # another\n;\n"
+			 "SELECT id FROM t";
+	unsigned long long aff = 0;
+	assert_int_equal(db_send(d, ok, &err), 0);
+	assert_int_equal(db_read(d, 1, 0, &aff, &err), 0);
+	assert_int_equal(aff, 2);
+	assert_int_equal(db_read(d, 0, 0, &aff, &err), 0);
+	assert_int_equal(aff, 1);   /* one row */
+	assert_int_equal(db_read(d, 0, 0, &aff, &err), 0);
+	assert_int_equal(aff, 1);
+	assert_int_equal(db_read(d, 0, 1, &aff, &err), 0);
+	assert_int_equal(aff, 2);
+	char *v = value(d, "SELECT v FROM t WHERE id = 1");
+	assert_string_equal(v, "21");
+	free(v);
+
+	const char *bad = "INSERT INTO t VALUES (3, 30)\n;\nINSERT INTO t VALUES (1, 0)\n;\nINSERT INTO t VALUES (4, 40)";
+	assert_int_equal(db_send(d, bad, &err), 0);
+	assert_int_equal(db_read(d, 1, 0, &aff, &err), 0);
+	assert_int_equal(db_read(d, 0, 0, &aff, &err), -1);
+	assert_int_equal(err.code, 1062);
+	assert_false(db_is_connection_error(err.code));
+	v = value(d, "SELECT GROUP_CONCAT(id ORDER BY id) FROM t");
+	assert_string_equal(v, "1,2,3");   /* 4 never ran */
+	free(v);
+
+	/* an error in the first statement: nothing after it ran */
+	assert_int_equal(db_send(d, "ALTER TABLE t ADD COLUMN v INT\n;\nINSERT INTO t VALUES (5, 50)", &err), 0);
+	assert_int_equal(db_read(d, 1, 0, &aff, &err), -1);
+	assert_int_equal(err.code, 1060);
+	v = value(d, "SELECT COUNT(*) FROM t WHERE id = 5");
+	assert_string_equal(v, "0");
+	free(v);
+	db_close(d);
+}
+
 static void test_query_value_cases(void **state)
 {
 	struct db *d = harness_connect("t_values");
@@ -347,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_session_defaults),
 		cmocka_unit_test(test_error_codes),
 		cmocka_unit_test(test_user_variables_and_drain),
+		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_query_value_cases),
 		cmocka_unit_test(test_query_rows),
 		cmocka_unit_test(test_utf8mb4_and_escape),

@@ -57,6 +57,19 @@ sf_mysqld_start() {
 	echo "mariadbd did not start:"; tail -5 "$m/mysqld.err"; exit 1
 }
 
+# sf_bare_mysqld: a private mariadbd of its own, no sandbox world around it (ROOT=$T/w, SOCK), for
+# the tests that bring their own profile and SQL.
+sf_bare_mysqld() {
+	ROOT=$T/w SOCK=$T/w/mysql/mysqld.sock
+	mkdir -p "$ROOT/mysql/data" "$ROOT/mysql/tmp"
+	local user=()
+	[ "$(id -u)" = 0 ] && user=(--user=root)
+	mariadb-install-db --no-defaults --datadir="$ROOT/mysql/data" --tmpdir="$ROOT/mysql/tmp" \
+		--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve "${user[@]}" \
+		>"$T/install.log" 2>&1 || { echo "mariadb-install-db failed:"; tail -5 "$T/install.log"; exit 1; }
+	sf_mysqld_start
+}
+
 sf_mysqld_kill9() {
 	kill -9 "$SF_MYSQLD_PID" 2>/dev/null
 	wait "$SF_MYSQLD_PID" 2>/dev/null

@@ -199,6 +199,10 @@ static void test_delimiter(void **state)
 	check(&s, 3, "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1;", 11, 1);
 	check(&s, 4, "select 'a//b'", 12, 1);
 	check(&s, 5, "select 4", 14, 1);
+	/* which ones may hold a ";" of their own (never sent together with others, sqlapply.c) */
+	static const int own[6] = {0, 1, 0, 1, 1, 0};
+	for (int k = 0; k < 6; k++)
+		assert_int_equal(s.v[k].own_delimiter, own[k]);
 	sql_script_free(&s);
 }
 

@@ -68,6 +68,25 @@ static void test_bounds(void **state)
 	}
 }
 
+/* How many statements go in one round trip: one until a statement was timed, about ROUND_US of the
+ * server's work after that, between 1 and ROUND_MAX, fewer for slower statements. */
+static void test_round(void **state)
+{
+	(void)state;
+	assert_int_equal(sql_round(0), 1);
+	assert_int_equal(sql_round(300), ROUND_MAX);            /* small INSERTs: as many as allowed */
+	assert_int_equal(sql_round(ROUND_US / 5), 5);
+	assert_int_equal(sql_round(ROUND_US), 1);               /* as slow as the budget: alone */
+	assert_int_equal(sql_round(10 * 1000 * 1000), 1);       /* an ALTER of ten seconds */
+	size_t prev = ROUND_MAX;
+	for (uint64_t s = 1; s < 4 * ROUND_US; s = s * 5 / 4 + 1) {
+		size_t n = sql_round(s);
+		assert_true(n >= 1 && n <= ROUND_MAX && n <= prev);
+		assert_true(n == 1 || n * s <= ROUND_US);       /* within the budget unless alone */
+		prev = n;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -75,6 +94,7 @@ int main(void)
 		cmocka_unit_test(test_fast_statements),
 		cmocka_unit_test(test_slow_statements),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_round),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
