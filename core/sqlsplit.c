@@ -336,3 +336,23 @@ void sqlsplit_checksum(const struct sql_stmt *st, char hex[65])
 {
 	sha256_hex(st->text, strlen(st->text), hex);
 }
+
+/* May go to the server with others in one text: one ";" statement that gives exactly one answer
+ * (a CALL gives one per result set, so does `SET STATEMENT ... FOR CALL`; a DELIMITER block may
+ * hold several statements; an executable comment may hold anything), and by its first word one
+ * of those the upgrade scripts are made of. */
+int sqlsplit_one_answer(const struct sql_stmt *st)
+{
+	static const char *const verbs[] = {"ALTER", "CREATE", "DELETE", "DROP", "INSERT", "RENAME",
+					    "REPLACE", "SELECT", "SET", "TRUNCATE", "UPDATE"};
+	if (st->own_delimiter || strstr(st->text, "/*!") || strstr(st->text, "/*M!") ||
+	    (strncasecmp(st->text, "SET", 3) == 0 && strncasecmp(st->text + 3 + strspn(st->text + 3, " \t\r\n"), "STATEMENT", 9) == 0))
+		return 0;
+	size_t len = strlen(st->text);
+	for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
+		size_t n = strlen(verbs[k]);
+		if (len > n && strncasecmp(st->text, verbs[k], n) == 0 && strchr(" \n\t\r(", st->text[n]))
+			return 1;
+	}
+	return 0;
+}

@@ -24,6 +24,9 @@ struct sql_script { struct sql_stmt *v; size_t n; };
  */
 int sqlsplit_parse(const char *buf, size_t len, struct sql_script *out, char **cause);
 void sql_script_free(struct sql_script *s);
+/* 1 when the statement may go to the server in one text with others (core/actions/sqlapply.c):
+ * it gives exactly one answer. */
+int sqlsplit_one_answer(const struct sql_stmt *st);
 /* Hex SHA-256 of a statement's text (the journal's checksum). */
 void sqlsplit_checksum(const struct sql_stmt *st, char hex[65]);
 

@@ -53,7 +53,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -460,36 +459,18 @@ struct round {
 
 #define ROUND_BYTES 65536   /* a round's text, well under any max_allowed_packet */
 
-/* May go to the server with others in one text: one ";" statement that gives exactly one answer
- * (a CALL gives one per result set, a DELIMITER block may hold several statements), and by its
- * first word one of those the upgrade scripts are made of. */
-static int one_answer(const struct sql_stmt *st)
-{
-	static const char *const verbs[] = {"ALTER", "CREATE", "DELETE", "DROP", "INSERT", "RENAME",
-					    "REPLACE", "SELECT", "SET", "TRUNCATE", "UPDATE"};
-	if (st->own_delimiter)
-		return 0;
-	size_t len = strlen(st->text);
-	for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
-		size_t n = strlen(verbs[k]);
-		if (len > n && strncasecmp(st->text, verbs[k], n) == 0 && strchr(" \n\t\r(", st->text[n]))
-			return 1;
-	}
-	return 0;
-}
-
 /* Statement i of file f is to be sent and its stmt_next is durable: how many statements from i on
  * go in its round trip. Those after it join while each may give one answer, was queued ahead with
  * its stmt_next durable already (never waited for), has no precondition of its own, and fits. */
 static size_t round_size(const struct sfile *sf, size_t f, size_t i, const struct ahead *a, struct journal *jr, int multi)
 {
 	size_t max = multi ? sql_round(a->stmt_us) : 1, e = i + 1, bytes = strlen(sf->sc.v[i].text);
-	if (max < 2 || !one_answer(&sf->sc.v[i]))
+	if (max < 2 || !sqlsplit_one_answer(&sf->sc.v[i]))
 		return 1;
 	while (e < sf->sc.n && e - i < max && a->f == f && e >= a->lo && e < a->hi) {
 		const struct sql_stmt *st = &sf->sc.v[e];
 		bytes += strlen(st->text) + 3;
-		if (bytes > ROUND_BYTES || !one_answer(st) || stmt_cond(sf->pf, st, e + 1) ||
+		if (bytes > ROUND_BYTES || !sqlsplit_one_answer(st) || stmt_cond(sf->pf, st, e + 1) ||
 		    !journal_durable(jr, a->seq[e % (AHEAD_MAX + 1)]))
 			break;
 		e++;

@@ -48,6 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t tl = strlen(st->text);
 		CHECK(st->offset >= end_prev && st->offset < size);
 		CHECK(st->is_delimiter_cmd == 0);
+		/* a statement that may hold ";" of its own never shares a round trip */
+		int one = sqlsplit_one_answer(st);
+		CHECK(one == 0 || one == 1);
+		CHECK(!(one && st->own_delimiter));
 		CHECK(memcmp(b + st->offset, st->text, tl) == 0);
 		CHECK(st->offset + tl <= size);
 		/* no NUL inside (that is an error), so the copy is the whole statement */

@@ -206,6 +206,34 @@ static void test_delimiter(void **state)
 	sql_script_free(&s);
 }
 
+/* Which statements may share a round trip (one answer each, core/actions/sqlapply.c). */
+static void test_one_answer(void **state)
+{
+	(void)state;
+	struct sql_script s = split_ok(
+	    "INSERT INTO t VALUES (1);\n"
+	    "update t set a = 1;\n"
+	    "ALTER TABLE t ADD COLUMN b INT;\n"
+	    "select @id := id from t;\n"
+	    "SET @x = 1;\n"
+	    "SELECT(1);\n"
+	    "CALL p();\n"
+	    "SET STATEMENT max_statement_time = 1 FOR CALL p();\n"
+	    "/*!40101 SET NAMES utf8mb4 */;\n"
+	    "INSERT INTO t /*!50000 IGNORE */ VALUES (2);\n"
+	    "USE other;\n"
+	    "SELECTED;\n"
+	    "DELIMITER $$\n"
+	    "INSERT INTO t VALUES (3); INSERT INTO t VALUES (4)$$\n"
+	    "DELIMITER ;\n");
+	static const int want[] = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0};
+	assert_int_equal(s.n, sizeof want / sizeof *want);
+	for (size_t k = 0; k < s.n; k++)
+		if (sqlsplit_one_answer(&s.v[k]) != want[k])
+			fail_msg("statement %zu (%s): want %d", k + 1, s.v[k].text, want[k]);
+	sql_script_free(&s);
+}
+
 static void test_delimiter_only_between_statements(void **state)
 {
 	/* as the MariaDB client: with a statement pending, DELIMITER is text */
@@ -489,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_hash_and_block_comments),
 		cmocka_unit_test(test_executable_comments_kept),
 		cmocka_unit_test(test_delimiter),
+		cmocka_unit_test(test_one_answer),
 		cmocka_unit_test(test_delimiter_only_between_statements),
 		cmocka_unit_test(test_delimiter_crlf_and_eof),
 		cmocka_unit_test(test_user_variables),
