@@ -70,6 +70,35 @@ sf_bare_mysqld() {
 	sf_mysqld_start
 }
 
+# sf_bare_profile ID TITLE: a one-step profile in $T/p.yaml that applies ${SQL_FILE} to database w
+# on the bare server (step `apply`, variables DB_SOCKET and SQL_FILE).
+sf_bare_profile() {
+	cat > "$T/p.yaml" <<P
+id: $1
+title: "$2"
+from: "0"
+to: "1"
+target: "w on \${DB_SOCKET}"
+vars:
+  DB_SOCKET: { prompt: "socket", type: path }
+  SQL_FILE: { prompt: "file", type: path }
+connections:
+  db: { socket: "\${DB_SOCKET}", user: root, password: "", database: w, charset: utf8mb4 }
+steps:
+  - id: apply
+    title: Apply
+    screen: sqlapply
+    connection: db
+    files:
+      - { path: "\${SQL_FILE}" }
+P
+}
+# sf_bare_table N: database w afresh, table w.t with ids 1..N, every v 0.
+sf_bare_table() {
+	sf_sql -e "DROP DATABASE IF EXISTS w; CREATE DATABASE w; CREATE TABLE w.t (id INT PRIMARY KEY, v INT NOT NULL);
+		   INSERT INTO w.t SELECT seq, 0 FROM w.seq_1_to_$1"
+}
+
 sf_mysqld_kill9() {
 	kill -9 "$SF_MYSQLD_PID" 2>/dev/null
 	wait "$SF_MYSQLD_PID" 2>/dev/null

@@ -19,29 +19,7 @@ N=300 K=200
 sf_bare_mysqld
 
 awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++) printf "UPDATE t SET v = %d WHERE id = %d;\n", i, i }' > "$T/apply.sql"
-base() {   # the table before the apply: every v 0
-	sf_sql -e "DROP DATABASE IF EXISTS w; CREATE DATABASE w; CREATE TABLE w.t (id INT PRIMARY KEY, v INT NOT NULL);
-		   INSERT INTO w.t SELECT seq, 0 FROM w.seq_1_to_$N"
-}
-cat > "$T/p.yaml" <<'P'
-id: t-power-cut-window
-title: "Test: a power cut in a wide write-ahead window"
-from: "0"
-to: "1"
-target: "w on ${DB_SOCKET}"
-vars:
-  DB_SOCKET: { prompt: "socket", type: path }
-  SQL_FILE: { prompt: "file", type: path }
-connections:
-  db: { socket: "${DB_SOCKET}", user: root, password: "", database: w, charset: utf8mb4 }
-steps:
-  - id: apply
-    title: Apply
-    screen: sqlapply
-    connection: db
-    files:
-      - { path: "${SQL_FILE}" }
-P
+sf_bare_profile t-power-cut-window "Test: a power cut in a wide write-ahead window"
 cat > "$T/a.yaml" <<A
 vars: { DB_SOCKET: "$SOCK", SQL_FILE: "$T/apply.sql" }
 answers: { apply: yes, apply.no-backup: "I accept the risk" }
@@ -56,7 +34,7 @@ run() {   # ARGS...: upwiz run on the test profile; R is then the run folder it 
 }
 table_done() { [ "$(sf_sql -e 'SELECT COUNT(*), SUM(v = id) FROM w.t')" = "$(printf '%s\t%s' $N $N)" ]; }
 
-base
+sf_bare_table $N
 run > "$T/ref.out" 2>&1
 t "the uninterrupted run applies the file" 'table_done || { tail -5 "$T/ref.out"; false; }'
 L=$(sf_lead "$R/journal.jsonl")
@@ -68,7 +46,7 @@ if [ "$L" -le 4 ] 2>/dev/null; then
 	sf_end; exit 77
 fi
 
-base
+sf_bare_table $N
 rm -rf "$T/state"
 UPWIZ_FAULT=stmt_sent:$K:kill run > "$T/run.out" 2>&1
 j=$R/journal.jsonl

@@ -20,30 +20,8 @@ sf_bare_mysqld
 awk -v n=$N -v at=$AT 'BEGIN { for (i = 1; i <= n; i++) {
 	if (i == at) print "SELECT SLEEP(2);"
 	else printf "UPDATE t SET v = %d WHERE id = %d;\n", i, i } }' > "$T/apply.sql"
-base() {   # every v 0
-	sf_sql -e "DROP DATABASE IF EXISTS w; CREATE DATABASE w; CREATE TABLE w.t (id INT PRIMARY KEY, v INT NOT NULL);
-		   INSERT INTO w.t SELECT seq, 0 FROM w.seq_1_to_$N"
-}
 table_done() { [ "$(sf_sql -e "SELECT COUNT(*), SUM(v = id OR id = $AT) FROM w.t")" = "$(printf '%s\t%s' $N $N)" ]; }
-cat > "$T/p.yaml" <<'P'
-id: t-round-lost
-title: "Test: the connection lost in the middle of a round trip"
-from: "0"
-to: "1"
-target: "w on ${DB_SOCKET}"
-vars:
-  DB_SOCKET: { prompt: "socket", type: path }
-  SQL_FILE: { prompt: "file", type: path }
-connections:
-  db: { socket: "${DB_SOCKET}", user: root, password: "", database: w, charset: utf8mb4 }
-steps:
-  - id: apply
-    title: Apply
-    screen: sqlapply
-    connection: db
-    files:
-      - { path: "${SQL_FILE}" }
-P
+sf_bare_profile t-round-lost "Test: the connection lost in the middle of a round trip"
 cat > "$T/a.yaml" <<A
 vars: { DB_SOCKET: "$SOCK", SQL_FILE: "$T/apply.sql" }
 answers: { apply: yes, apply.no-backup: "I accept the risk", apply.error: retry }
@@ -51,7 +29,7 @@ A
 index_of() { sed -E 's/.*"index":([0-9]+).*/\1/'; }
 
 for try in 1 2 3 4 5; do
-	base
+	sf_bare_table $N
 	rm -rf "$T/state"
 	XDG_STATE_HOME=$T/state timeout 120 "$bin" run "$T/p.yaml" --plain --answers "$T/a.yaml" </dev/null > "$T/run.out" 2>&1 &
 	cli=$!
