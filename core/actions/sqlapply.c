@@ -263,6 +263,48 @@ static struct db *reconnect(struct run *r, const struct pstep *s, struct db *d, 
 	return d;
 }
 
+/* A precondition checked before anything it guards is sent: a whole file's (line 0) or a
+ * statement's. 1 when it holds, 0 when not (*what: what was checked; caller frees); -1 to stop (a
+ * query error, logged; or the operator stopped: *rc set); -2 to stop with the connection closed
+ * (reconnecting was given up: *rc set). A lost connection is said with the server's error and
+ * answered like a failed statement: retry reconnects and checks again. */
+static int cond_check(struct run *r, const struct pstep *s, struct db **d, struct db_params *p, int *multi,
+		      const char *uservar_stmt, const struct pcond *c, const char *path, int line, char **what, int *rc)
+{
+	char *where = line ? xasprintf("%s line %d", path_basename(path), line) : xstrdup(path_basename(path));
+	char *cause = NULL;
+	int h;
+	while ((h = precond_holds(*d, c, what, &cause)) < 0) {
+		struct db_error le;
+		db_last_error(*d, &le);
+		ev_log(r, "error", "%s: %s", where, cause);
+		free(cause), free(*what);
+		cause = *what = NULL;
+		if (!db_is_connection_error(le.code))
+			break;
+		/* the server went away before anything it guards was sent: nothing of that landed */
+		if (line)
+			ev_log(r, "error", "%s line %d: ERROR %u (%s): %s", path, line, le.code, le.sqlstate, le.message);
+		else
+			ev_log(r, "error", "%s: ERROR %u (%s): %s", path, le.code, le.sqlstate, le.message);
+		char *qid = xasprintf("%s.error", s->id);
+		char *why = xasprintf("%s: its precondition could not be checked: ERROR %u: %s (the connection to the server was "
+				      "lost; nothing it guards was sent)", where, le.code, le.message);
+		int a = run_ask_failure_noskip(r, qid, why);
+		free(qid), free(why);
+		if (a != 'r') {
+			*rc = a == 'u' ? STEP_UNDO : STEP_ABORT;
+			break;
+		}
+		if (!(*d = reconnect(r, s, *d, p, multi, uservar_stmt, rc))) {
+			h = -2;
+			break;
+		}
+	}
+	free(where);
+	return h;
+}
+
 /* A JSON string literal of s (caller frees). */
 static char *jstr(const char *s)
 {
@@ -639,13 +681,12 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			free(key);
 		}
 		if (files[f].pf->unless && !touched) {
-			char *what = NULL, *cause = NULL;
-			int h = precond_holds(d, files[f].pf->unless, &what, &cause);
-			if (h < 0) {
-				ev_log(r, "error", "%s: %s", path_basename(files[f].path), cause);
-				free(cause);
+			char *what = NULL;
+			int h = cond_check(r, s, &d, &p, &multi, uservar_stmt, files[f].pf->unless, files[f].path, 0, &what, &rc);
+			if (h == -2)
+				goto out3;
+			if (h < 0)
 				goto done;
-			}
 			if (h == 1) {
 				char *jw = jstr(what);
 				run_journal(r, "file_precond", "\"file\":\"%s\",\"what\":%s", files[f].path, jw);
@@ -705,31 +746,12 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 					continue;
 				}
 			} else if (cond) {
-				char *what = NULL, *cause = NULL;
-				int h;
-				while ((h = precond_holds(d, cond, &what, &cause)) < 0) {
-					struct db_error le;
-					db_last_error(d, &le);
-					ev_log(r, "error", "%s line %d: %s", path_basename(files[f].path), st->line, cause);
-					free(cause), free(what);
-					cause = what = NULL;
-					if (!db_is_connection_error(le.code))
-						goto done;
-					/* the server went away before the statement was sent: nothing of it landed */
-					ev_log(r, "error", "%s line %d: ERROR %u (%s): %s", files[f].path, st->line, le.code, le.sqlstate, le.message);
-					char *qid = xasprintf("%s.error", s->id);
-					char *why = xasprintf("%s line %d: its precondition could not be checked: ERROR %u: %s (the connection to "
-							      "the server was lost; the statement was not sent)", path_basename(files[f].path),
-							      st->line, le.code, le.message);
-					int c = run_ask_failure_noskip(r, qid, why);
-					free(qid), free(why);
-					if (c != 'r') {
-						rc = c == 'u' ? STEP_UNDO : STEP_ABORT;
-						goto done;
-					}
-					if (!(d = reconnect(r, s, d, &p, &multi, uservar_stmt, &rc)))
-						goto out3;
-				}
+				char *what = NULL;
+				int h = cond_check(r, s, &d, &p, &multi, uservar_stmt, cond, files[f].path, st->line, &what, &rc);
+				if (h == -2)
+					goto out3;
+				if (h < 0)
+					goto done;
 				if (h == 1) {
 					char *jw = jstr(what);
 					run_journal(r, "stmt_precond", "\"file\":\"%s\",\"index\":%zu,\"what\":%s", files[f].path, i + 1, jw);
