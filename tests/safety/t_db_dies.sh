@@ -39,10 +39,10 @@ for fault in stmt_begin:2 stmt_sent:5; do
 	t "$fault: the run stops (exit 1)" '[ $rc -eq 1 ]'
 	t "$fault: the error names the statement, the code and the message" 'grep -qE "linkis_d[dm]l.sql line [0-9]+: ERROR (2006|2013) \(HY000\): .*(gone away|Lost connection)" <<<"$out"'
 	t "$fault: and says the connection to the server was lost" 'grep -q "the connection to the server was lost" "$SF_RUN/events.jsonl"'
-	# In flight: begun and without an outcome. After stmt_begin always (it dies before the send);
-	# after stmt_sent only when statements were sent with it in one round trip and the server died
-	# before it ran them: those it ran were answered before it died, and the next thing to touch
-	# the dead server may then be a statement's precondition check, which sends nothing.
+	# In flight: begun and without an outcome. After stmt_begin always (it dies before the send).
+	# After stmt_sent only when the next thing to touch the dead server is a send: the statements
+	# sent with it in one round trip may all have been answered before the server died, and the
+	# next thing may be a statement's precondition check, which sends nothing.
 	inflight=$(awk '/"t":"stmt_begin"/ { match($0, /"file":"[^"]*","index":[0-9]+/); k[substr($0, RSTART, RLENGTH)] = 1 }
 		/"t":"stmt_(done|failed|withdrawn|already|skipped)"/ { match($0, /"file":"[^"]*","index":[0-9]+/); delete k[substr($0, RSTART, RLENGTH)] }
 		END { print length(k) }' "$SF_RUN/journal.jsonl")

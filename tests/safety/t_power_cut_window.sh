@@ -62,6 +62,7 @@ mv "$j.cut" "$j"
 lastdone=$(grep '"t":"stmt_done"' "$j" | sed -E 's/.*"index":([0-9]+).*/\1/' | sort -n | tail -1)
 lost=$(( K - lastdone ))
 t "the cut leaves more than five statements answered before the kill in doubt ($lost)" '[ "$lost" -gt 5 ]'
+t "and no more than 33 sent statements in doubt in all ($((M - lastdone)), docs/RESUME.md)" '[ $((M - lastdone)) -le 33 ]'
 
 run > "$T/resume.out" 2>&1
 mine() { grep -v adopted_from "$R/journal.jsonl"; }
