@@ -99,6 +99,20 @@ sf_bare_table() {
 		   INSERT INTO w.t SELECT seq, 0 FROM w.seq_1_to_$1"
 }
 
+# sf_wait_held: waits (60 s at most) until the engine of the run started in the background is held
+# by an UPWIZ_FAULT=SITE:N:stop fault (SIGSTOP, state T). Sets lf (its lock file) and epid (its
+# pid); returns 0 once held.
+sf_wait_held() {
+	epid=
+	for _ in $(seq 600); do
+		lf=$(ls "$T"/state/upwiz/locks/*.lock 2>/dev/null | head -1)
+		[ -n "$lf" ] && epid=$(grep -oE '^pid [0-9]+' "$lf" | cut -d' ' -f2)
+		[ -n "$epid" ] && [ "$(awk '{print $3}' /proc/$epid/stat 2>/dev/null)" = T ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 sf_mysqld_kill9() {
 	kill -9 "$SF_MYSQLD_PID" 2>/dev/null
 	wait "$SF_MYSQLD_PID" 2>/dev/null

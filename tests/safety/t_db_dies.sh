@@ -21,13 +21,7 @@ for fault in stmt_begin:2 stmt_sent:5; do
 	rm -rf "$T/state"
 	UPWIZ_FAULT=$fault:stop sf_run --answers "$T/a.yaml" > "$T/run.out" 2>&1 &
 	cli=$!
-	epid=
-	for _ in $(seq 600); do
-		lf=$(ls "$T"/state/upwiz/locks/*.lock 2>/dev/null | head -1)
-		[ -n "$lf" ] && epid=$(grep -oE '^pid [0-9]+' "$lf" | cut -d' ' -f2)
-		[ -n "$epid" ] && [ "$(awk '{print $3}' /proc/$epid/stat 2>/dev/null)" = T ] && break
-		sleep 0.1
-	done
+	sf_wait_held
 	t "$fault: the engine is held inside the apply" '[ -n "$epid" ] && [ "$(awk "{print \$3}" /proc/$epid/stat)" = T ]'
 	sf_mysqld_kill9
 	sf_mysqld_start

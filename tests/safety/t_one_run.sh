@@ -11,13 +11,7 @@ echo 'resume: yes' >> "$T/a.yaml"
 
 UPWIZ_FAULT=stmt_begin:3:stop sf_run --answers "$T/a.yaml" > "$T/holder.out" 2>&1 &
 holder_cli=$!
-epid=
-for _ in $(seq 600); do
-	lf=$(ls "$T"/state/upwiz/locks/*.lock 2>/dev/null | head -1)
-	[ -n "$lf" ] && epid=$(grep -oE '^pid [0-9]+' "$lf" | cut -d' ' -f2)
-	[ -n "$epid" ] && [ "$(awk '{print $3}' /proc/$epid/stat 2>/dev/null)" = T ] && break
-	sleep 0.1
-done
+sf_wait_held
 t "the holder stops inside the SQL apply" '[ -n "$epid" ] && [ "$(awk "{print \$3}" /proc/$epid/stat)" = T ]'
 holder_info=$(cat "$lf")
 echo "lock file: $holder_info"

@@ -22,13 +22,7 @@ A
 XDG_STATE_HOME=$T/state UPWIZ_FAULT=stmt_done:10:stop timeout 120 "$bin" run "$T/p.yaml" --plain --answers "$T/a.yaml" \
 	</dev/null > "$T/run.out" 2>&1 &
 cli=$!
-epid=
-for _ in $(seq 600); do
-	lf=$(ls "$T"/state/upwiz/locks/*.lock 2>/dev/null | head -1)
-	[ -n "$lf" ] && epid=$(grep -oE '^pid [0-9]+' "$lf" | cut -d' ' -f2)
-	[ -n "$epid" ] && [ "$(awk '{print $3}' /proc/$epid/stat 2>/dev/null)" = T ] && break
-	sleep 0.1
-done
+sf_wait_held
 t "the engine is held after the first file's last statement" '[ -n "$epid" ] && [ "$(awk "{print \$3}" /proc/$epid/stat)" = T ]'
 sf_mysqld_kill9
 sf_mysqld_start
