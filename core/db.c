@@ -181,11 +181,6 @@ int db_send(struct db *d, const char *sql, struct db_error *err)
 	return 0;
 }
 
-int db_finish(struct db *d, unsigned long long *affected, struct db_error *err)
-{
-	return db_read(d, 1, 1, affected, err);
-}
-
 int db_multi_statements(struct db *d, struct db_error *err)
 {
 	err_clear(err);

@@ -37,15 +37,14 @@ struct db *db_connect(const struct db_params *p, struct db_error *err);
  * Returns 0, or -1 with err. *affected (may be NULL): rows affected (or returned) by the first result. */
 int db_exec(struct db *d, const char *sql, unsigned long long *affected, struct db_error *err);
 /* db_exec in two halves, so the caller can work while the server runs the statement: db_send
- * sends it (0, or -1 with err), db_finish reads the answer (as db_exec). Nothing else may use the
- * connection in between. */
+ * sends it (0, or -1 with err), db_read(d, 1, 1, ...) reads the answer (as db_exec). Nothing else
+ * may use the connection in between. */
 int db_send(struct db *d, const char *sql, struct db_error *err);
-int db_finish(struct db *d, unsigned long long *affected, struct db_error *err);
 /* Several statements in one round trip: db_multi_statements lets the server take a text of
  * statements separated by ";" (a round trip, once per connection; the mysql client does the same).
  * After db_send of such a text, db_read reads one statement's answer at a time, in order: first
  * for the first statement, last for the last one (then whatever else the server sends is drained,
- * as by db_finish). The server stops at the first statement that fails: its error comes from
+ * as by db_exec). The server stops at the first statement that fails: its error comes from
  * that db_read, and the statements after it never ran. Each statement must give one result (no
  * CALL): the caller pairs answers with statements by position. */
 int db_multi_statements(struct db *d, struct db_error *err);

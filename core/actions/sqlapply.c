@@ -16,9 +16,9 @@
  * written right before the statement is sent and "stmt_done" after the server answered; neither
  * waits for the disk, and stmt_done is held in memory until the next statement's stmt_begin, so
  * that the two go out with one write (or until anything else than sending comes next). Their
- * durability comes with the next sync. Between the server's answer and the next send there is then one write(2);
- * the "sql" log line is said while the server runs the statement (db_send / db_finish), off its
- * path. That is what makes resume exact:
+ * durability comes with the next sync. Between the server's answer and the next send there is
+ * then one write(2); the "sql" log line is said while the server runs the statement (db_send /
+ * db_read), off its path. That is what makes resume exact:
  *  - same boot (the engine was killed, the SSH link dropped): the journal is whole. A statement
  *    with a done record is never sent again; one with a begin and no done was in flight (or
  *    answered, its held done record lost with the engine): before anything else is sent it is
@@ -32,14 +32,16 @@
  *    was sent, is durable, and that sync also made every line before it durable, the done record
  *    of statement i - AHEAD_MAX - 1 included), plus those queued after them. They are checked in
  *    order; the first found not applied ends it, since a statement is only sent after the one
- *    before it answered. Failures, skips and "already applied" are journaled with fsync before
+ *    before it answered, or in one text after it, which the server runs in order. Failures, skips and "already applied" are journaled with fsync before
  *    anything else is sent, so that inference holds. Every line carries the boot it was written in.
- * The same check runs when the connection was lost mid-statement.
+ * The same check runs when the connection was lost mid-statement, in order for the rest of its
+ * round trip.
  * A precondition declared for a statement or a whole file (`unless:`) skips what is already there,
  * journaled as stmt_precond / file_precond and said in the log.
  *
- * Fault seam (core/util.h): fault_hit("stmt_begin") before a statement is sent, ("stmt_queued": it
- * was sent and the stmt_next lines after it written), ("stmt_sent": it was answered), ("stmt_done":
+ * Fault seam (core/util.h): fault_hit("stmt_begin") before a statement is sent (once for each
+ * statement of a round trip, all before its text is sent), ("stmt_queued": a round trip was sent
+ * and the stmt_next lines after it written), ("stmt_sent": it was answered), ("stmt_done":
  * its done record made, held until the next write: a kill there loses it, and the resume checks
  * the statement like one in flight).
  * tests/safety/t_power_cut.sh plays a power cut by cutting the journal where its last sync was.
@@ -710,7 +712,8 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 			free(key);
 			/* sent already, in one text with the statements before it: only its answer is read */
 			int in_round = round.f == f && round.next == i && round.end > i;
-			const struct pcond *cond = was_done || was_inflight ? NULL : stmt_cond(files[f].pf, st, i + 1);
+			/* (a round trip holds no statement with a precondition: round_size) */
+			const struct pcond *cond = was_done || was_inflight || in_round ? NULL : stmt_cond(files[f].pf, st, i + 1);
 			/* The last statement's stmt_done is held (it goes out with this one's stmt_begin, one
 			 * write): written now when anything else than sending comes first (a check may take a
 			 * while; a question may wait for hours). */
@@ -851,7 +854,6 @@ int act_sqlapply(struct run *r, const struct pstep *s)
 						goto done;
 					}
 				}
-				round.next = round.end = 0;
 				if (already_code(s, err.code)) {
 					run_journal(r, "stmt_already", "\"file\":\"%s\",\"index\":%zu,\"code\":%u", files[f].path, i + 1, err.code);
 					ev_log(r, "warn", "already applied: %s line %d: (%u) %s", path_basename(files[f].path), st->line,
